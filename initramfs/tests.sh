@@ -1,0 +1,148 @@
+#!/bin/sh
+# The in-guest test suite, run by /init in /progs. Prints TAP and, last,
+# "N passed, N failed"; exits 0 only if nothing failed.
+#
+# Programs are started with xexec (a bare execve) wherever the kernel's
+# answer matters: a shell would run a file that fails with ENOEXEC as a
+# shell script instead.
+
+n=0
+passed=0
+failed=0
+tmp=/tmp/tests
+mkdir -p "$tmp"
+
+ok() {
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+
+# check DESCRIPTION COMMAND...: one test, passing if COMMAND succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# exits WANT PROGRAM [ARG...]: PROGRAM exits with status WANT.
+exits() {
+	status=$1
+	shift
+	xexec "$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+	got=$?
+	[ "$got" = "$status" ] && return 0
+	echo "# $*: exit status $got, want $status; stderr: $(cat "$tmp/err")"
+	return 1
+}
+
+# prints WANT PROGRAM [ARG...]: PROGRAM exits 0 and prints exactly WANT.
+prints() {
+	want=$1
+	shift
+	exits 0 "$@" || return 1
+	printf '%s\n' "$want" > "$tmp/want"
+	cmp -s "$tmp/want" "$tmp/out" && return 0
+	echo "# $*: printed:"
+	sed 's/^/#   /' "$tmp/out"
+	return 1
+}
+
+# refused PROGRAM: execve fails with "Exec format error".
+refused() {
+	xexec "$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+	grep -q 'Exec format error' "$tmp/err" && return 0
+	echo "# $*: not refused: $(cat "$tmp/err")"
+	return 1
+}
+
+# size_is NAME BYTES
+size_is() {
+	got=$(wc -c < "$1")
+	[ "$got" = "$2" ] && return 0
+	echo "# $1 is $got bytes, want $2"
+	return 1
+}
+
+# copies PROGRAM WANT_STATUS: PROGRAM copies a 300 KiB stdin to stdout.
+copies() {
+	"$1" < "$tmp/data" > "$tmp/copy" 2> "$tmp/err"
+	got=$?
+	[ "$got" = "$2" ] || { echo "# $1: exit status $got, want $2"; return 1; }
+	cmp "$tmp/data" "$tmp/copy" || return 1
+	xexec "$1" < /dev/null > "$tmp/copy"
+	[ ! -s "$tmp/copy" ]
+}
+
+echo "TAP version 13"
+if grep -q '^binfmt_com ' /proc/modules; then
+	kind=modules
+else
+	kind=built-in
+fi
+echo "# formats: $kind"
+
+# The size of every program is part of the product.
+while read -r src _ name size; do
+	case "$src" in ''|'#'*) continue ;; esac
+	check "$name is $size bytes" size_is "$name" "$size"
+done < programs.list
+
+check "tiny.com exits 42" exits 42 ./tiny.com
+check "*.♚ (empty) exits 42" exits 42 './*.♚'
+check "push42.♚ exits 42" exits 42 ./push42.♚
+check "tiny.com run by the shell exits 42" sh -c './tiny.com; [ $? = 42 ]'
+check "hello.com prints hello, world" prints "hello, world" ./hello.com
+check "echo.com prints its arguments" prints "one two three  four" \
+	./echo.com one "two three" "" four
+check "echo.com with no arguments prints a newline" prints "" ./echo.com
+check "env.com prints its environment" sh -c \
+	'env -i A=1 "B=two words" xexec ./env.com > /tmp/tests/out &&
+	 printf "A=1\nB=two words\n" | cmp -s - /tmp/tests/out'
+
+# 300 KiB: more than cat's 64 KiB chunk, so the heap must grow.
+i=0
+: > "$tmp/data"
+while [ $i -lt 3 ]; do
+	head -c 102400 /bin/busybox >> "$tmp/data"
+	i=$((i + 1))
+done
+check "cat.com copies 300 KiB through the heap" copies ./cat.com 0
+check "cat.♚ copies 300 KiB and exits 116 ('t')" copies ./cat.♚ 116
+
+# Formats registered before ours come first.
+cp /bin/busybox "$tmp/busybox.com"
+check "a .com that is ELF runs as ELF" prints elf "$tmp/busybox.com" echo elf
+printf '#!/bin/sh\necho script\n' > "$tmp/script.com"
+chmod 755 "$tmp/script.com"
+check "a .com that is a #! script runs as a script" prints script "$tmp/script.com"
+
+# Names and sizes that are not binaries of ours.
+cp tiny.com "$tmp/.com"
+check "a file named .com alone is refused" refused "$tmp/.com"
+: > "$tmp/empty.com"
+chmod 755 "$tmp/empty.com"
+check "an empty .com is refused" refused "$tmp/empty.com"
+cp tiny.com "$tmp/tiny.bin"
+check "tiny.com under another name is refused" refused "$tmp/tiny.bin"
+
+if [ "$kind" = modules ]; then
+	check "rmmod binfmt_com binfmt_calm" rmmod binfmt_com binfmt_calm
+	for p in tiny.com hello.com cat.com './*.♚' push42.♚ cat.♚; do
+		check "$p is refused without the modules" refused "$p"
+	done
+	check "insmod binfmt_com" insmod /lib/modules/binfmt_com.ko
+	check "insmod binfmt_calm" insmod /lib/modules/binfmt_calm.ko
+	check "tiny.com exits 42 again" exits 42 ./tiny.com
+	check "*.♚ exits 42 again" exits 42 './*.♚'
+fi
+
+echo "1..$n"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

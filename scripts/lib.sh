@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# Common helpers, sourced by the other scripts. Not run on its own.
+set -eu
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD_DIR:-$TOP/build}
+KVER=${KVER:-6.12}
+JOBS=${JOBS:-$(nproc)}
+# The kernel tree: KSRC (a user's own git tree) or the one we make.
+OWN_TREE=$BUILD/linux-$KVER
+KTREE=${KSRC:-$OWN_TREE}
+BRANCH=${BRANCH:-flat-com}
+# Identity for commits the scripts make (baseline, git am); fixed so that
+# the baseline commit is the same on every machine.
+HARNESS_NAME="flat-com developers"
+HARNESS_EMAIL="flat-com@example.org"
+
+msg() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# usage_from_header FILE: print the comment block at the top of FILE.
+usage() {
+	sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p}' "$0"
+}
+
+# Handle --help for scripts that take no other options.
+help_only() {
+	case "${1:-}" in
+	-h|--help) usage; exit 0 ;;
+	"") ;;
+	*) usage >&2; die "unknown option: $1" ;;
+	esac
+}
+
+# obj_dir VARIANT: the O= directory of a kernel configuration.
+obj_dir() { echo "$BUILD/obj-$KVER-$1"; }
+
+# Patches of the series, in quilt order, without the cover letter.
+series_patches() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series"
+}
+
+# A hash of the series as it is in patches/ now.
+series_hash() {
+	(cd "$TOP/patches" && cat series $(series_patches)) | sha256sum | cut -c1-16
+}
+
+# git in the kernel tree, with an identity if the tree has none.
+kgit() {
+	if git -C "$KTREE" config user.email >/dev/null 2>&1; then
+		git -C "$KTREE" "$@"
+	else
+		git -C "$KTREE" -c user.name="$HARNESS_NAME" \
+			-c user.email="$HARNESS_EMAIL" "$@"
+	fi
+}
+
+# The build is ours to manage only when it carries our stamp.
+stamp_file() { echo "$KTREE/.git/flat-com.stamp"; }
+
+stamp_get() {
+	local f
+	f=$(stamp_file)
+	[ -f "$f" ] || return 0
+	sed -n "s/^$1=//p" "$f"
+}
+
+stamp_set() {
+	local f key=$1 val=$2
+	f=$(stamp_file)
+	touch "$f"
+	grep -v "^$key=" "$f" > "$f.new" || true
+	echo "$key=$val" >> "$f.new"
+	mv "$f.new" "$f"
+}
