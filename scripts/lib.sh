@@ -43,7 +43,9 @@ series_patches() {
 
 # A hash of the series as it is in patches/ now.
 series_hash() {
-	(cd "$TOP/patches" && cat series $(series_patches)) | sha256sum | cut -c1-16
+	local files
+	mapfile -t files < <(series_patches)
+	(cd "$TOP/patches" && cat series "${files[@]}") | sha256sum | cut -c1-16
 }
 
 # git in the kernel tree, with an identity if the tree has none.
