@@ -80,6 +80,39 @@ copies() {
 	[ ! -s "$tmp/copy" ]
 }
 
+# layout [PREFIX...]: "BRK SP", brk(0) and rsp at entry of layout.com.
+layout() {
+	"$@" xexec ./layout.com |
+		sed -n 's/^brk=\([0-9a-f]*\) sp=\([0-9a-f]*\)$/\1 \2/p'
+}
+
+# Under ADDR_NO_RANDOMIZE the heap starts at the end of the image's page
+# and both runs agree; the stack is 16-byte aligned.
+fixed_layout() {
+	a=$(layout linux64 -R)
+	b=$(layout linux64 -R)
+	if [ "${a% *}" = 0000000000011000 ] && [ "$a" = "$b" ]; then
+		case "${a#* }" in *0) return 0 ;; esac
+	fi
+	echo "# without randomization: '$a', then '$b'"
+	return 1
+}
+
+# Randomized, heap and stack differ between two runs, and the heap is
+# still above the image.
+random_layout() {
+	a=$(layout)
+	b=$(layout)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "${a% *}" != "${b% *}" ] &&
+		[ "${a#* }" != "${b#* }" ] &&
+		[ $((0x${a% *})) -ge $((0x11000)) ] &&
+		[ $((0x${b% *})) -ge $((0x11000)) ]; then
+		return 0
+	fi
+	echo "# randomized: '$a', then '$b'"
+	return 1
+}
+
 echo "TAP version 13"
 if grep -q '^binfmt_com ' /proc/modules; then
 	kind=modules
@@ -98,6 +131,8 @@ check "tiny.com exits 42" exits 42 ./tiny.com
 check "*.♚ (empty) exits 42" exits 42 './*.♚'
 check "push42.♚ exits 42" exits 42 ./push42.♚
 check "tiny.com run by the shell exits 42" sh -c './tiny.com; [ $? = 42 ]'
+check "heap at 0x11000 and fixed stack under linux64 -R" fixed_layout
+check "heap and stack randomized otherwise" random_layout
 check "hello.com prints hello, world" prints "hello, world" ./hello.com
 check "echo.com prints its arguments" prints "one two three  four" \
 	./echo.com one "two three" "" four
