@@ -9,6 +9,7 @@
 n=0
 passed=0
 failed=0
+skipped=0
 tmp=/tmp/tests
 mkdir -p "$tmp"
 
@@ -22,6 +23,12 @@ not_ok() {
 	n=$((n + 1))
 	failed=$((failed + 1))
 	echo "not ok $n - $*"
+}
+
+skip() {
+	n=$((n + 1))
+	skipped=$((skipped + 1))
+	echo "ok $n - $* # SKIP"
 }
 
 # check DESCRIPTION COMMAND...: one test, passing if COMMAND succeeds.
@@ -114,6 +121,10 @@ random_layout() {
 }
 
 echo "TAP version 13"
+# kmemleak, in a debug kernel: forget what boot left, scan at the end.
+kmemleak=/sys/kernel/debug/kmemleak
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+[ -w "$kmemleak" ] && echo clear > "$kmemleak"
 if grep -q '^binfmt_com ' /proc/modules; then
 	kind=modules
 else
@@ -168,6 +179,22 @@ cp tiny.com "$tmp/tiny.bin"
 check "tiny.com under another name is refused" refused "$tmp/tiny.bin"
 
 if [ "$kind" = modules ]; then
+	# A running image keeps its format's module in use.
+	mkfifo "$tmp/fifo"
+	xexec ./wait.com < "$tmp/fifo" &
+	pid=$!
+	exec 3> "$tmp/fifo"
+	i=0
+	while [ "$(cat /proc/$pid/comm 2>/dev/null)" != wait.com ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "rmmod binfmt_com fails while wait.com runs" sh -c '! rmmod binfmt_com 2>/dev/null'
+	echo x >&3
+	exec 3>&-
+	wait $pid
+	rc=$?
+	check "wait.com exits 42 once it has read" [ "$rc" = 42 ]
 	check "rmmod binfmt_com binfmt_calm" rmmod binfmt_com binfmt_calm
 	for p in tiny.com hello.com cat.com './*.♚' push42.♚ cat.♚; do
 		check "$p is refused without the modules" refused "$p"
@@ -178,6 +205,38 @@ if [ "$kind" = modules ]; then
 	check "*.♚ exits 42 again" exits 42 './*.♚'
 fi
 
+# The series' kselftest: one line here for each of its tests.
+if [ -x /bin/binfmt_com_test ]; then
+	binfmt_com_test > "$tmp/kselftest" 2>&1
+	grep '^#' "$tmp/kselftest" | grep -v -e '^#  RUN' -e '^#  *OK' -e '^# Totals'
+	sed -En 's/^(not ok|ok) [0-9]+ (.*)$/\1|\2/p' "$tmp/kselftest" > "$tmp/kselftest.tap"
+	while IFS='|' read -r verdict name; do
+		case "$verdict|$name" in
+		"ok|"*"# SKIP"*) skip "kselftest ${name%% # SKIP*}: SKIPPED:${name#*# SKIP}" ;;
+		"ok|"*) ok "kselftest $name" ;;
+		*) not_ok "kselftest $name" ;;
+		esac
+	done < "$tmp/kselftest.tap"
+	[ -s "$tmp/kselftest.tap" ] || not_ok "kselftest ran"
+	check "vm.mmap_min_addr refusal was logged, naming the sysctl" \
+		sh -c 'dmesg | grep -q "not allowed, see vm.mmap_min_addr"'
+else
+	not_ok "kselftest binfmt_com_test is in the initramfs"
+fi
+
+if [ -w "$kmemleak" ]; then
+	# Leaks show only after two scans, and objects younger than five
+	# seconds are not reported.
+	sleep 6
+	echo scan > "$kmemleak"
+	echo scan > "$kmemleak"
+	cat "$kmemleak" > "$tmp/leaks"
+	check "kmemleak finds nothing after the tests" [ ! -s "$tmp/leaks" ]
+	sed 's/^/# /' "$tmp/leaks" | head -40
+else
+	skip "kmemleak: not in this kernel"
+fi
+
 echo "1..$n"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
