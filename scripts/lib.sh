@@ -4,7 +4,12 @@ set -eu
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$TOP/build}
-KVER=${KVER:-6.12}
+# The tree the series is made on (its base), and the one to build.
+SERIES_KVER=6.12
+# Other Debian kernel sources the test suite applies the series to.
+# shellcheck disable=SC2034 # used by the scripts that source this
+PORT_KVERS="6.1"
+KVER=${KVER:-$SERIES_KVER}
 JOBS=${JOBS:-$(nproc)}
 # The kernel tree: KSRC (a user's own git tree) or the one we make.
 OWN_TREE=$BUILD/linux-$KVER
