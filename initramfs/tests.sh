@@ -162,6 +162,42 @@ done
 check "cat.com copies 300 KiB through the heap" copies ./cat.com 0
 check "cat.♚ copies 300 KiB and exits 116 ('t')" copies ./cat.♚ 116
 
+# The C programs (scripts/com-cc, on nolibc), in both formats.
+seq 1 20000 > "$tmp/lines"
+seq 20000 -1 1 > "$tmp/senil"
+for ext in com ♚; do
+	d=./c
+	check "C hello.$ext prints hello, world" prints "hello, world" $d/hello.$ext
+	check "C echo.$ext prints its arguments" prints "one two  three" \
+		$d/echo.$ext one "two  three"
+	check "C echo.$ext -n prints no newline" sh -c \
+		"[ \"\$(xexec $d/echo.$ext -n a b; echo .)\" = 'a b.' ]"
+	check "C env.$ext prints its environment" sh -c \
+		"env -i A=1 'B=two words' xexec $d/env.$ext > $tmp/out &&
+		 printf 'A=1\nB=two words\n' | cmp -s - $tmp/out"
+	check "C env.$ext NAME prints its value, exits 1 if unset" sh -c \
+		"[ \"\$(env -i X=42 xexec $d/env.$ext X)\" = 42 ] &&
+		 ! env -i xexec $d/env.$ext X"
+	check "C cat.$ext copies files and stdin, in order" sh -c \
+		"echo mid | xexec $d/cat.$ext $tmp/data - $tmp/data > $tmp/out &&
+		 { cat $tmp/data; echo mid; cat $tmp/data; } | cmp -s - $tmp/out"
+	check "C cat.$ext reports a missing file and exits 1" exits 1 \
+		$d/cat.$ext /nonexistent
+	check "C tac.$ext reverses 20000 lines" sh -c \
+		"xexec $d/tac.$ext < $tmp/lines | cmp -s - $tmp/senil"
+	check "C factor.$ext factors its arguments" prints \
+		"$(printf '600851475143: 71 839 1471 6857\n18446744073709551615: 3 5 17 257 641 65537 6700417\n1:')" \
+		$d/factor.$ext 600851475143 18446744073709551615 1
+	check "C factor.$ext reads numbers from stdin" sh -c \
+		"printf '12 17\n1000000007\n' | xexec $d/factor.$ext > $tmp/out &&
+		 printf '12: 2 2 3\n17: 17\n1000000007: 1000000007\n' | cmp -s - $tmp/out"
+	check "C factor.$ext refuses 12x with status 1" exits 1 $d/factor.$ext 12x
+	check "C malloc.$ext: 14 MB of malloc, realloc, free, and brk" prints \
+		"malloc: ok, 14451816 bytes in 48 blocks, realloc, free, 1 MiB of brk" \
+		$d/malloc.$ext
+done
+check "C hello.elf (static ELF, nolibc) prints the same" prints "hello, world" ./c/hello.elf
+
 # Formats registered before ours come first.
 cp /bin/busybox "$tmp/busybox.com"
 check "a .com that is ELF runs as ELF" prints elf "$tmp/busybox.com" echo elf
