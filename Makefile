@@ -5,17 +5,22 @@
 VARIANT ?= modules
 S := scripts
 
-.PHONY: help run check shell kernel tree patches programs clean
+.PHONY: help run check review shell kernel tree patches programs module clean
 
 help:
 	@echo "make run      build the kernel with the series, boot it in qemu,"
 	@echo "              run tiny.com and *.♚ and show their exit statuses"
-	@echo "make check    the whole test suite (both variants), ends with the tally"
+	@echo "make check    the whole test suite (every kernel), ends with the tally"
+	@echo "make review   the maintainer's checks: bisect builds, W=1, sparse, docs"
 	@echo "make shell    boot into a shell in the guest, with the programs in /progs"
 	@echo "make kernel   configure and build the kernel only"
 	@echo "make patches  write the kernel tree's branch back to patches/"
+	@echo "make programs the test programs, nasm and C (scripts/com-cc)"
+	@echo "make module   binfmt_com.ko and binfmt_calm.ko out of tree, for the"
+	@echo "              running kernel (or KDIR=its build directory)"
 	@echo "make clean    remove the kernel build directories (not the tree)"
-	@echo "VARIANT=modules (default) or builtin; KSRC=DIR uses your own kernel git tree."
+	@echo "VARIANT=modules (default) or builtin; KSRC=DIR uses your own kernel git tree;"
+	@echo "KVER=6.1 uses Debian's 6.1 source instead of 6.12."
 
 tree:
 	$(S)/deps
@@ -25,8 +30,11 @@ kernel: tree
 	$(S)/kernel-config $(VARIANT)
 	$(S)/kernel-build $(VARIANT)
 
-programs:
+programs: tree
 	$(S)/test-programs
+
+module:
+	$(S)/oot-module $(if $(KDIR),--kdir $(KDIR))
 
 run:
 	$(S)/run $(VARIANT)
@@ -37,8 +45,11 @@ shell:
 check:
 	$(S)/check
 
+review: tree
+	$(S)/review
+
 patches:
 	$(S)/export-patches
 
 clean:
-	rm -rf build/obj-* build/initramfs-* build/programs build/logs
+	rm -rf build/obj-* build/initramfs-* build/programs build/logs build/oot
