@@ -5,13 +5,14 @@
 VARIANT ?= modules
 S := scripts
 
-.PHONY: help run check review shell kernel tree patches programs module clean
+.PHONY: help run check review bench shell kernel tree patches programs module clean
 
 help:
 	@echo "make run      build the kernel with the series, boot it in qemu,"
 	@echo "              run tiny.com and *.♚ and show their exit statuses"
 	@echo "make check    the whole test suite (every kernel), ends with the tally"
 	@echo "make review   the maintainer's checks: bisect builds, W=1, sparse, docs"
+	@echo "make bench    exec cost by format, host figures, plot (build/bench)"
 	@echo "make shell    boot into a shell in the guest, with the programs in /progs"
 	@echo "make kernel   configure and build the kernel only"
 	@echo "make patches  write the kernel tree's branch back to patches/"
@@ -47,6 +48,9 @@ check:
 
 review: tree
 	$(S)/review
+
+bench:
+	$(S)/bench $(VARIANT)
 
 patches:
 	$(S)/export-patches
