@@ -5,7 +5,7 @@
 VARIANT ?= modules
 S := scripts
 
-.PHONY: help run check review bench shell kernel tree patches programs module clean
+.PHONY: help run check review bench profile shell kernel tree patches programs module clean
 
 help:
 	@echo "make run      build the kernel with the series, boot it in qemu,"
@@ -13,6 +13,7 @@ help:
 	@echo "make check    the whole test suite (every kernel), ends with the tally"
 	@echo "make review   the maintainer's checks: bisect builds, W=1, sparse, docs"
 	@echo "make bench    exec cost by format, host figures, plot (build/bench)"
+	@echo "make profile  where an exec's time goes in the kernel (ftrace; build/profile)"
 	@echo "make shell    boot into a shell in the guest, with the programs in /progs"
 	@echo "make kernel   configure and build the kernel only"
 	@echo "make patches  write the kernel tree's branch back to patches/"
@@ -51,6 +52,9 @@ review: tree
 
 bench:
 	$(S)/bench $(VARIANT)
+
+profile:
+	$(S)/profile
 
 patches:
 	$(S)/export-patches

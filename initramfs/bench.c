@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench ROUNDS EXECS PROGRAM...: the cost of running each PROGRAM, which
+ * bench [-p FILE] ROUNDS EXECS PROGRAM...: the cost of running each PROGRAM, which
  * must exit 42. Each round runs EXECS fork+execve+wait cycles of every
  * program in turn (the order rotates from round to round, so that no
  * program always runs first), and takes the mean time of one cycle.
@@ -10,6 +10,10 @@
  *
  * over the rounds, with the minor page faults of one child and the
  * largest resident size a child reached (from wait4()'s rusage).
+ *
+ * With -p FILE, "1" is written to FILE right before the cycles and "0"
+ * right after them: with ftrace's function_profile_enabled, the profile
+ * holds the cycles and nothing of bench's own start or report.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -65,6 +69,20 @@ static int run_once(struct prog *p, char **envp)
 	return 0;
 }
 
+static int toggle(const char *file, const char *value)
+{
+	FILE *f;
+
+	if (!file)
+		return 0;
+	f = fopen(file, "w");
+	if (!f || fputs(value, f) == EOF || fclose(f)) {
+		fprintf(stderr, "bench: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -74,12 +92,18 @@ static int cmp_ll(const void *a, const void *b)
 
 int main(int argc, char **argv, char **envp)
 {
+	const char *profile = NULL;
 	struct prog *progs;
 	int rounds, execs, n, r, i, j, k;
 	struct stat st;
 
+	if (argc > 2 && !strcmp(argv[1], "-p")) {
+		profile = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: bench ROUNDS EXECS PROGRAM...\n");
+		fprintf(stderr, "usage: bench [-p FILE] ROUNDS EXECS PROGRAM...\n");
 		return 2;
 	}
 	rounds = atoi(argv[1]);
@@ -103,6 +127,8 @@ int main(int argc, char **argv, char **envp)
 		progs[i].ns = calloc(rounds, sizeof(long long));
 	}
 
+	if (toggle(profile, "1"))
+		return 1;
 	for (r = 0; r < rounds; r++) {
 		for (j = 0; j < n; j++) {
 			struct prog *p = &progs[(j + r) % n];
@@ -114,6 +140,8 @@ int main(int argc, char **argv, char **envp)
 			p->ns[r] = (now_ns() - t0) / execs;
 		}
 	}
+	if (toggle(profile, "0"))
+		return 1;
 
 	for (i = 0; i < n; i++) {
 		struct prog *p = &progs[i];
