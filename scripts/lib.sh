@@ -41,6 +41,19 @@ help_only() {
 # obj_dir VARIANT: the O= directory of a kernel configuration.
 obj_dir() { echo "$BUILD/obj-$KVER-$1"; }
 
+# guest_prepare VARIANT: bring everything a boot of VARIANT needs up to
+# date: packages, kernel tree, configuration, kernel, test programs,
+# kselftest and initramfs. Each step is incremental.
+guest_prepare() {
+	"$TOP/scripts/deps"
+	"$TOP/scripts/kernel-tree"
+	"$TOP/scripts/kernel-config" "$1"
+	"$TOP/scripts/kernel-build" "$1"
+	"$TOP/scripts/test-programs"
+	"$TOP/scripts/kselftest"
+	"$TOP/scripts/initramfs" "$1"
+}
+
 # Patches of the series, in quilt order, without the cover letter.
 series_patches() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series"
