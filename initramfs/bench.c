@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench [-p FILE] ROUNDS EXECS PROGRAM...: the cost of running each PROGRAM, which
- * must exit 42. Each round runs EXECS fork+execve+wait cycles of every
- * program in turn (the order rotates from round to round, so that no
- * program always runs first), and takes the mean time of one cycle.
+ * bench [-p FILE] ROUNDS EXECS PROGRAM...: the cost of running each
+ * PROGRAM, which must exit 42. Each round runs EXECS fork+execve+wait
+ * cycles of every program in turn (the order rotates from round to
+ * round, so that no program always runs first), and takes the mean time
+ * of one cycle.
  * Prints, for each program, one CSV line:
  *
  *   name,bytes,median_ns,min_ns,max_ns,q1_ns,q3_ns,minflt,maxrss_kb

@@ -30,6 +30,7 @@ int main(void)
 		t1 = now_ns();
 	while (t1 - t0 < 200000000);
 	c1 = __rdtsc();
-	printf("%llu\n", (unsigned long long)((c1 - c0) * 1000000ULL / (uint64_t)(t1 - t0)));
+	printf("%llu\n",
+	       (unsigned long long)((c1 - c0) * 1000000ULL / (uint64_t)(t1 - t0)));
 	return 0;
 }
