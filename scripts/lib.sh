@@ -54,6 +54,21 @@ guest_prepare() {
 	"$TOP/scripts/initramfs" "$1"
 }
 
+# guest_clock LOG: the clocksource a bench or profile guest timed with, as
+# its console says: "tsc-early", or "tsc-early then refined-jiffies"
+# when the kernel changed it during the run. Warns when it is jiffies.
+guest_clock() {
+	local start end clock
+	start=$(sed -n 's/^guest clocksource: //p' "$1")
+	end=$(sed -n 's/^guest clocksource at the end: //p' "$1")
+	clock=${start:-unknown}
+	[ -z "$end" ] || [ "$end" = "$start" ] || clock="$clock then $end"
+	case "$clock" in
+	*jiffies*) warn "the guest kept time with $clock: figures are in whole ticks (4 ms)" ;;
+	esac
+	echo "$clock"
+}
+
 # Patches of the series, in quilt order, without the cover letter.
 series_patches() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series"
