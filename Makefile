@@ -5,24 +5,33 @@
 VARIANT ?= modules
 S := scripts
 
-.PHONY: help run check review bench profile shell kernel tree patches programs module clean
+.PHONY: help run check quick review bench profile shell kernel menuconfig tree \
+	patches programs module clean
 
 help:
 	@echo "make run      build the kernel with the series, boot it in qemu,"
 	@echo "              run tiny.com and *.♚ and show their exit statuses"
 	@echo "make check    the whole test suite (every kernel), ends with the tally"
+	@echo "make quick    scripts/check --quick: host checks and the modules kernel"
+	@echo "              (what to run after each edit; FILTER=WORD runs only the"
+	@echo "              guest tests whose name has WORD)"
 	@echo "make review   the maintainer's checks: bisect builds, W=1, sparse, docs"
 	@echo "make bench    exec cost by format, host figures, plot (build/bench)"
 	@echo "make profile  where an exec's time goes in the kernel (ftrace; build/profile)"
 	@echo "make shell    boot into a shell in the guest, with the programs in /progs"
 	@echo "make kernel   configure and build the kernel only"
+	@echo "make menuconfig  the kernel's menuconfig on the harness's build directory;"
+	@echo "              your changes are kept in kconfig-fragment/local/"
 	@echo "make patches  write the kernel tree's branch back to patches/"
 	@echo "make programs the test programs, nasm and C (scripts/com-cc)"
 	@echo "make module   binfmt_com.ko and binfmt_calm.ko out of tree, for the"
 	@echo "              running kernel (or KDIR=its build directory)"
 	@echo "make clean    remove the kernel build directories (not the tree)"
 	@echo "VARIANT=modules (default) or builtin; KSRC=DIR uses your own kernel git tree;"
-	@echo "KVER=6.1 uses Debian's 6.1 source instead of 6.12."
+	@echo "KVER=6.1 uses Debian's 6.1 source instead of 6.12; JOBS=N make jobs"
+	@echo "(default: all cores). qemu: QEMU_ACCEL=auto|kvm|tcg (default auto: KVM"
+	@echo "only if a probe boots under it), QEMU_ARGS='-s -S' (e.g. for gdb), V=1"
+	@echo "prints its command line."
 
 tree:
 	$(S)/deps
@@ -31,6 +40,9 @@ tree:
 kernel: tree
 	$(S)/kernel-config $(VARIANT)
 	$(S)/kernel-build $(VARIANT)
+
+menuconfig: tree
+	$(S)/kernel-config --menuconfig $(VARIANT)
 
 programs: tree
 	$(S)/test-programs
@@ -46,6 +58,9 @@ shell:
 
 check:
 	$(S)/check
+
+quick:
+	$(S)/check --quick $(if $(FILTER),--filter $(FILTER))
 
 review: tree
 	$(S)/review

@@ -1,41 +1,37 @@
 #!/bin/sh
-# The in-guest test suite, run by /init in /progs. Prints TAP and, last,
-# "N passed, N failed"; exits 0 only if nothing failed.
+# The in-guest test suite, run by /init in /progs: sh /tests.sh [WORD].
+# Prints TAP (/tap.sh: a plan at the end) and, last, "N passed, N failed,
+# N skipped"; exits 0 only if nothing failed. With WORD, only the tests
+# whose description has WORD in it run (kselftest cases by their name).
 #
 # Programs are started with xexec (a bare execve) wherever the kernel's
 # answer matters: a shell would run a file that fails with ENOEXEC as a
 # shell script instead.
 
-n=0
-passed=0
-failed=0
-skipped=0
+# shellcheck source=scripts/tap.sh
+. /tap.sh
 tmp=/tmp/tests
 mkdir -p "$tmp"
+# With a filter (scripts/check --filter WORD: flatcom.filter=WORD), only
+# the checks whose description has WORD in it run.
+filter=${1:-}
 
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $*"
+# wanted DESCRIPTION: the filter lets it run.
+wanted() {
+	case "$1" in *"$filter"*) return 0 ;; esac
+	return 1
 }
 
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-
-skip() {
-	n=$((n + 1))
-	skipped=$((skipped + 1))
-	echo "ok $n - $* # SKIP"
-}
+ok() { if wanted "$*"; then tap_ok "$@"; fi; }
+not_ok() { if wanted "$*"; then tap_not_ok "$@"; fi; }
+skip() { if wanted "$*"; then tap_skip "$@"; fi; }
 
 # check DESCRIPTION COMMAND...: one test, passing if COMMAND succeeds.
 check() {
 	desc=$1
 	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+	wanted "$desc" || return 0
+	if "$@"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
 }
 
 # exits WANT PROGRAM [ARG...]: PROGRAM exits with status WANT.
@@ -120,7 +116,8 @@ random_layout() {
 	return 1
 }
 
-echo "TAP version 13"
+tap_begin
+[ -z "$filter" ] || echo "# only the checks with '$filter' in their name"
 # kmemleak, in a debug kernel: forget what boot left, scan at the end.
 kmemleak=/sys/kernel/debug/kmemleak
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
@@ -243,24 +240,35 @@ fi
 
 # The series' kselftest: one line here for each of its tests.
 if [ -x /bin/binfmt_com_test ]; then
-	binfmt_com_test > "$tmp/kselftest" 2>&1
-	grep '^#' "$tmp/kselftest" | grep -v -e '^#  RUN' -e '^#  *OK' -e '^# Totals'
-	sed -En 's/^(not ok|ok) [0-9]+ (.*)$/\1|\2/p' "$tmp/kselftest" > "$tmp/kselftest.tap"
-	while IFS='|' read -r verdict name; do
-		case "$verdict|$name" in
-		"ok|"*"# SKIP"*) skip "kselftest ${name%% # SKIP*}: SKIPPED:${name#*# SKIP}" ;;
-		"ok|"*) ok "kselftest $name" ;;
-		*) not_ok "kselftest $name" ;;
-		esac
-	done < "$tmp/kselftest.tap"
-	[ -s "$tmp/kselftest.tap" ] || not_ok "kselftest ran"
+	# The filter picks kselftest cases by name, with the harness's -t.
+	set --
+	if [ -n "$filter" ]; then
+		for t in $(binfmt_com_test -l 2>&1 | sed -n 's/^[^-#].* \([a-z0-9_]*\)$/\1/p'); do
+			! wanted "kselftest dir.$t" || set -- "$@" -t "$t"
+		done
+	fi
+	if [ -z "$filter" ] || [ $# -gt 0 ]; then
+		binfmt_com_test "$@" > "$tmp/kselftest" 2>&1
+		grep '^#' "$tmp/kselftest" | grep -v -e '^#  RUN' -e '^#  *OK' -e '^# Totals'
+		sed -En 's/^(not ok|ok) [0-9]+ (.*)$/\1|\2/p' "$tmp/kselftest" > "$tmp/kselftest.tap"
+		while IFS='|' read -r verdict name; do
+			case "$verdict|$name" in
+			"ok|"*"# SKIP"*) tap_skip "kselftest ${name%% # SKIP*}" "SKIPPED:${name#*# SKIP}" ;;
+			"ok|"*) tap_ok "kselftest $name" ;;
+			*) tap_not_ok "kselftest $name" ;;
+			esac
+		done < "$tmp/kselftest.tap"
+		[ -s "$tmp/kselftest.tap" ] || not_ok "kselftest ran"
+	fi
 	check "vm.mmap_min_addr refusal was logged, naming the sysctl" \
 		sh -c 'dmesg | grep -q "not allowed, see vm.mmap_min_addr"'
 else
 	not_ok "kselftest binfmt_com_test is in the initramfs"
 fi
 
-if [ -w "$kmemleak" ]; then
+if [ ! -w "$kmemleak" ]; then
+	skip "kmemleak: not in this kernel"
+elif wanted "kmemleak finds nothing after the tests"; then
 	# Leaks show only after two scans, and objects younger than five
 	# seconds are not reported.
 	sleep 6
@@ -269,10 +277,6 @@ if [ -w "$kmemleak" ]; then
 	cat "$kmemleak" > "$tmp/leaks"
 	check "kmemleak finds nothing after the tests" [ ! -s "$tmp/leaks" ]
 	sed 's/^/# /' "$tmp/leaks" | head -40
-else
-	skip "kmemleak: not in this kernel"
 fi
 
-echo "1..$n"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+tap_end

@@ -10,7 +10,22 @@ SERIES_KVER=6.12
 # shellcheck disable=SC2034 # used by the scripts that source this
 PORT_KVERS="6.1"
 KVER=${KVER:-$SERIES_KVER}
+case " $SERIES_KVER $PORT_KVERS " in
+*" $KVER "*) ;;
+*) printf 'error: KVER=%s: only %s are supported (Debian linux-source-VERSION)\n' \
+	"$KVER" "$SERIES_KVER $PORT_KVERS" >&2; exit 1 ;;
+esac
+# Parallel jobs for kernel builds (make -j): all cores unless told.
 JOBS=${JOBS:-$(nproc)}
+case "$JOBS" in
+''|*[!0-9]*|0) printf 'error: JOBS=%s: give a positive number\n' "$JOBS" >&2; exit 1 ;;
+esac
+# One ccache for every build directory and every clone: paths under
+# $BUILD are hashed relative to the directory a compiler runs in, so that
+# a clone elsewhere, or the review's worktree laid out like the tree, gets
+# hits for what another one compiled.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 # The kernel tree: KSRC (a user's own git tree) or the one we make.
 OWN_TREE=$BUILD/linux-$KVER
 KTREE=${KSRC:-$OWN_TREE}
