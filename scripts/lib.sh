@@ -126,21 +126,23 @@ stamp_set() {
 }
 
 # README.md sections made by a script sit between a line "<!-- NAME: made
-# by ... -->" and "<!-- end of NAME -->" (BEGIN and END below).
-# readme_section BEGIN END: print what README.md has there now.
+# by ... -->" and "<!-- end of NAME -->" (BEGIN and END below); so do
+# those of bench/README.md.
+# readme_section BEGIN END [FILE]: print what FILE (README.md) has there.
 readme_section() {
-	grep -qxF "$1" "$TOP/README.md" || die "README.md has no line: $1"
-	awk -v b="$1" -v e="$2" '$0 == e { on = 0 } on { print } $0 == b { on = 1 }' \
-		"$TOP/README.md"
+	local f=${3:-$TOP/README.md}
+	grep -qxF "$1" "$f" || die "$f has no line: $1"
+	awk -v b="$1" -v e="$2" '$0 == e { on = 0 } on { print } $0 == b { on = 1 }' "$f"
 }
 
-# readme_section_set BEGIN END FILE: put FILE there instead.
+# readme_section_set BEGIN END NEW [FILE]: put NEW's text there instead.
 readme_section_set() {
-	grep -qxF "$1" "$TOP/README.md" || die "README.md has no line: $1"
+	local f=${4:-$TOP/README.md}
+	grep -qxF "$1" "$f" || die "$f has no line: $1"
 	awk -v b="$1" -v e="$2" -v t="$3" '
 		$0 == e { on = 0 }
 		!on { print }
 		$0 == b { on = 1; while ((getline l < t) > 0) print l }
-	' "$TOP/README.md" > "$TOP/README.md.new"
-	mv "$TOP/README.md.new" "$TOP/README.md"
+	' "$f" > "$f.new.$$"
+	mv "$f.new.$$" "$f"
 }
