@@ -12,8 +12,8 @@ PORT_KVERS="6.1"
 KVER=${KVER:-$SERIES_KVER}
 case " $SERIES_KVER $PORT_KVERS " in
 *" $KVER "*) ;;
-*) printf 'error: KVER=%s: only %s are supported (Debian linux-source-VERSION)\n' \
-	"$KVER" "$SERIES_KVER $PORT_KVERS" >&2; exit 1 ;;
+*) printf 'error: KVER=%s: only %s and %s are supported (Debian linux-source-VERSION)\n' \
+	"$KVER" "$SERIES_KVER" "$PORT_KVERS" >&2; exit 1 ;;
 esac
 # Parallel jobs for kernel builds (make -j): all cores unless told.
 JOBS=${JOBS:-$(nproc)}
@@ -29,6 +29,7 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 # The kernel tree: KSRC (a user's own git tree) or the one we make.
 OWN_TREE=$BUILD/linux-$KVER
 KTREE=${KSRC:-$OWN_TREE}
+BRANCH_GIVEN=${BRANCH:-}
 BRANCH=${BRANCH:-flat-com}
 # Identity for commits the scripts make (baseline, git am); fixed so that
 # the baseline commit is the same on every machine.
@@ -106,8 +107,16 @@ kgit() {
 	fi
 }
 
-# The build is ours to manage only when it carries our stamp.
-stamp_file() { echo "$KTREE/.git/flat-com.stamp"; }
+# git_dir: the kernel tree's git directory (a worktree's own).
+git_dir() { git -C "$KTREE" rev-parse --absolute-git-dir; }
+
+# The tree is ours to manage only when it carries our stamp, in its git
+# directory (that of the worktree, when KSRC is a worktree).
+stamp_file() {
+	local d
+	d=$(git -C "$KTREE" rev-parse --absolute-git-dir 2>/dev/null) || d=$KTREE/.git
+	echo "$d/flat-com.stamp"
+}
 
 stamp_get() {
 	local f
@@ -116,13 +125,45 @@ stamp_get() {
 	sed -n "s/^$1=//p" "$f"
 }
 
+# stamp_set KEY [VALUE]: set KEY, or remove it when no VALUE is given.
 stamp_set() {
-	local f key=$1 val=$2
+	local f key=$1
 	f=$(stamp_file)
 	touch "$f"
-	grep -v "^$key=" "$f" > "$f.new" || true
-	echo "$key=$val" >> "$f.new"
-	mv "$f.new" "$f"
+	grep -v "^$key=" "$f" > "$f.new.$$" || true
+	[ $# -lt 2 ] || echo "$key=$2" >> "$f.new.$$"
+	mv "$f.new.$$" "$f"
+}
+
+# tree_branch: the branch the series lives on in the tree: the one the
+# stamp names (a tree stamped before branches were recorded: flat-com);
+# $BRANCH only for a tree not stamped yet.
+tree_branch() {
+	local b
+	b=$(stamp_get branch)
+	if [ -z "$b" ] && [ "$(stamp_get owner)" = flat-com ]; then
+		b=flat-com
+	fi
+	if [ -n "$b" ]; then
+		[ -z "$BRANCH_GIVEN" ] || [ "$BRANCH_GIVEN" = "$b" ] ||
+			die "the series lives on branch $b of $KTREE, not BRANCH=$BRANCH_GIVEN; unset BRANCH"
+		echo "$b"
+	else
+		echo "$BRANCH"
+	fi
+}
+
+# lock NAME: hold the lock NAME (a file in $BUILD/locks) until this
+# script exits, waiting while another command holds it. Two commands at
+# once then take turns on the state they share, instead of mixing it.
+lock() {
+	local fd
+	mkdir -p "$BUILD/locks"
+	exec {fd}>"$BUILD/locks/$1"
+	if ! flock -n "$fd"; then
+		msg "waiting for another command that holds $1 ($BUILD/locks/$1)"
+		flock "$fd"
+	fi
 }
 
 # README.md sections made by a script sit between a line "<!-- NAME: made
