@@ -42,6 +42,17 @@ tap_result() {
 	fi
 }
 
+# tap_run WHAT COMMAND...: one check, ok when COMMAND succeeds; what it
+# printed is shown as "#" lines.
+tap_run() {
+	tap_what=$1
+	shift
+	tap_rc=0
+	tap_out=$("$@" 2>&1) || tap_rc=$?
+	[ -z "$tap_out" ] || printf '%s\n' "$tap_out" | sed 's/^/# /'
+	tap_result "$tap_rc" "$tap_what"
+}
+
 # tap_relay PREFIX < TAP: the results of another TAP stream, renumbered
 # into this one, their descriptions after PREFIX; "#" lines pass through.
 # Read from a redirection, not a pipe, so that the counts stay here.
