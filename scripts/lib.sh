@@ -54,6 +54,26 @@ help_only() {
 	esac
 }
 
+# variant_only ARGS...: the arguments of a script that takes --help or
+# one VARIANT, and nothing else.
+variant_only() {
+	case "${1:-}" in
+	-h|--help) usage; exit 0 ;;
+	""|-*) usage >&2; die "which variant?" ;;
+	esac
+	[ $# = 1 ] || { usage >&2; die "one variant, not: $*"; }
+}
+
+# out_dir DIR SCRIPT: DIR becomes the output directory of scripts/SCRIPT
+# (one it did not make is refused), held under its lock.
+out_dir() {
+	[ ! -e "$1" ] || [ -f "$1/.flat-com-$2" ] ||
+		die "$1 exists and was not made by scripts/$2; move it away"
+	mkdir -p "$1"
+	lock "$2-$(basename "$1")"
+	touch "$1/.flat-com-$2"
+}
+
 # obj_dir VARIANT: the O= directory of a kernel configuration.
 obj_dir() { echo "$BUILD/obj-$KVER-$1"; }
 
