@@ -127,6 +127,22 @@ kgit() {
 	fi
 }
 
+# cover_recipients: the To: and Cc: addresses of the series' cover
+# letter, one a line, as "to ADDRESS" or "cc ADDRESS".
+cover_recipients() {
+	local hdr cover=$TOP/patches/0000-cover-letter.patch
+	[ -f "$cover" ] || return 0
+	for hdr in To Cc; do
+		awk -v h="$hdr:" '
+			/^$/ { exit }
+			$1 == h { on = 1; sub(/^[^ ]+ /, ""); print; next }
+			on && /^[ \t]/ { print; next }
+			{ on = 0 }
+		' "$cover" | tr ',' '\n' | sed 's/^[[:space:]]*//;/^$/d' |
+		sed "s/^/${hdr,,} /"
+	done
+}
+
 # git_dir: the kernel tree's git directory (a worktree's own).
 git_dir() { git -C "$KTREE" rev-parse --absolute-git-dir; }
 
