@@ -128,6 +128,8 @@ else
 	kind=built-in
 fi
 echo "# formats: $kind"
+[ -z "${BINFMT_COM_STORM_EXECS:-}" ] ||
+	echo "# the kselftest's storm: $BINFMT_COM_STORM_EXECS execs (flatcom.storm)"
 
 # The size of every program is part of the product.
 while read -r src _ name size; do

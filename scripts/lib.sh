@@ -35,6 +35,8 @@ BRANCH=${BRANCH:-flat-com}
 # the baseline commit is the same on every machine.
 HARNESS_NAME="flat-com developers"
 HARNESS_EMAIL="flat-com@example.org"
+# The descriptors of the locks this script holds (lock), for kgit.
+LOCK_FDS=
 
 msg() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -117,13 +119,25 @@ series_hash() {
 	(cd "$TOP/patches" && cat series "${files[@]}") | sha256sum | cut -c1-16
 }
 
-# git in the kernel tree, with an identity if the tree has none.
+# git in the kernel tree, with an identity if the tree has none, and
+# without the descriptors of our locks: a "git gc --auto" that git
+# leaves running in the background must not hold them.
 kgit() {
-	if git -C "$KTREE" config user.email >/dev/null 2>&1; then
-		git -C "$KTREE" "$@"
+	local git=(git -C "$KTREE")
+	git -C "$KTREE" config user.email >/dev/null 2>&1 ||
+		git+=(-c user.name="$HARNESS_NAME" -c user.email="$HARNESS_EMAIL")
+	# shellcheck disable=SC2086 # the descriptors are numbers
+	without_fds $LOCK_FDS -- "${git[@]}" "$@"
+}
+
+# without_fds FD... -- COMMAND...: run COMMAND with those descriptors closed.
+without_fds() {
+	local fd=$1
+	shift
+	if [ "$fd" = -- ]; then
+		"$@"
 	else
-		git -C "$KTREE" -c user.name="$HARNESS_NAME" \
-			-c user.email="$HARNESS_EMAIL" "$@"
+		without_fds "$@" {fd}>&-
 	fi
 }
 
@@ -196,6 +210,7 @@ lock() {
 	local fd
 	mkdir -p "$BUILD/locks"
 	exec {fd}>"$BUILD/locks/$1"
+	LOCK_FDS="$LOCK_FDS $fd"
 	if ! flock -n "$fd"; then
 		msg "waiting for another command that holds $1 ($BUILD/locks/$1)"
 		flock "$fd"
