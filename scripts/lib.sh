@@ -76,6 +76,15 @@ out_dir() {
 	touch "$1/.flat-com-$2"
 }
 
+# counts ROUNDS EXECS: the --rounds and --execs of bench and profile are
+# positive whole numbers.
+counts() {
+	local n
+	for n in "$@"; do
+		case "$n" in ''|*[!0-9]*|0) die "--rounds and --execs take positive numbers, not '$n'" ;; esac
+	done
+}
+
 # obj_dir VARIANT: the O= directory of a kernel configuration.
 obj_dir() { echo "$BUILD/obj-$KVER-$1"; }
 
