@@ -217,6 +217,9 @@ tree_branch() {
 # once then take turns on the state they share, instead of mixing it.
 lock() {
 	local fd
+	# A command run by one that holds NAME works under that hold (the
+	# descriptor is inherited) and must not wait for it.
+	case " ${LOCKS_HELD-} " in *" $1 "*) return 0 ;; esac
 	mkdir -p "$BUILD/locks"
 	exec {fd}>"$BUILD/locks/$1"
 	LOCK_FDS="$LOCK_FDS $fd"
@@ -224,6 +227,7 @@ lock() {
 		msg "waiting for another command that holds $1 ($BUILD/locks/$1)"
 		flock "$fd"
 	fi
+	export LOCKS_HELD="${LOCKS_HELD-} $1"
 }
 
 # kbuild_stamps: fixed build stamps, so that the same sources make the
