@@ -34,7 +34,8 @@ kernel_clone copy_process
 __x64_sys_execve
 bprm_execve
 alloc_bprm copy_strings copy_string_kernel
-load_elf_binary load_flat_com_binary load_script load_misc_binary
+load_elf_binary load_com_binary load_calm_binary flat_com_load_binary
+load_script load_misc_binary
 begin_new_exec setup_new_exec arch_pick_mmap_layout
 setup_arg_pages relocate_vma_down finalize_exec
 vm_mmap vm_mmap_pgoff vm_brk_flags kernel_read map_vdso

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Built out of tree, for a kernel without the series: the loader is a
+ * module there, and what that kernel keeps from modules is done here
+ * the same way (scripts/oot-module writes this file; it is not part of
+ * the series). The kernel's headers come first, then the names the
+ * loader calls are pointed at these versions.
+ */
+#ifndef FLAT_COM_OOT_COMPAT_H
+#define FLAT_COM_OOT_COMPAT_H
+
+/* As the loader has it, which the headers below must not define first. */
+#define pr_fmt(fmt) "binfmt_flat_com: " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/security.h>
+#include <linux/sizes.h>
+#include <asm/elf.h>
+#include <asm/unistd.h>
+
+/* An integer sysctl, read through /proc as a user would. */
+static inline long flat_com_oot_sysctl(const char *path, long fallback)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	char buf[24] = "";
+	loff_t pos = 0;
+	long val;
+
+	if (IS_ERR(f))
+		return fallback;
+	if (kernel_read(f, buf, sizeof(buf) - 1, &pos) <= 0 ||
+	    kstrtol(strim(buf), 10, &val))
+		val = fallback;
+	filp_close(f, NULL);
+	return val;
+}
+
+/* An lvalue, for READ_ONCE(): the sysctl's value at the time of asking. */
+static inline int *flat_com_oot_randomize_va_space(void)
+{
+	static int val;
+
+	val = flat_com_oot_sysctl("/proc/sys/kernel/randomize_va_space", 2);
+	return &val;
+}
+
+#undef randomize_va_space
+#define randomize_va_space (*flat_com_oot_randomize_va_space())
+#undef dac_mmap_min_addr
+#define dac_mmap_min_addr \
+	((unsigned long)flat_com_oot_sysctl("/proc/sys/vm/mmap_min_addr", 65536))
+
+/* The capability part of security_mmap_addr() (cap_mmap_addr()). */
+static inline int flat_com_oot_mmap_addr(unsigned long addr)
+{
+	if (addr < dac_mmap_min_addr && !capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	return 0;
+}
+#define security_mmap_addr flat_com_oot_mmap_addr
+
+/*
+ * The overcommit heuristic (vm.overcommit_memory 0) and the "always"
+ * policy; the strict one is taken as the heuristic, and swap is not
+ * counted (modules cannot see its size). Nothing is charged, so there
+ * is nothing to give back.
+ */
+static inline int flat_com_oot_enough_memory(struct mm_struct *mm, long pages)
+{
+	if (flat_com_oot_sysctl("/proc/sys/vm/overcommit_memory", 0) == 1)
+		return 0;
+	return pages > totalram_pages() ? -ENOMEM : 0;
+}
+#define security_vm_enough_memory_mm flat_com_oot_enough_memory
+#undef vm_unacct_memory
+#define vm_unacct_memory(pages) do { } while (0)
+
+static inline unsigned long flat_com_oot_stack_top(unsigned long top)
+{
+	unsigned long rnd = 0;
+
+	if (current->flags & PF_RANDOMIZE)
+		rnd = (get_random_long() & STACK_RND_MASK) << PAGE_SHIFT;
+	return PAGE_ALIGN(top) - rnd;
+}
+#define randomize_stack_top flat_com_oot_stack_top
+
+static inline unsigned long flat_com_oot_randomize_brk(struct mm_struct *mm)
+{
+	unsigned long pages = SZ_1G >> PAGE_SHIFT;
+
+	return mm->brk + ((get_random_long() % pages) << PAGE_SHIFT);
+}
+#define arch_randomize_brk flat_com_oot_randomize_brk
+
+/* set_personality_64bit() of arch/x86/kernel/process_64.c. */
+static inline void flat_com_oot_personality_64bit(void)
+{
+	clear_thread_flag(TIF_ADDR32);
+	task_pt_regs(current)->orig_ax = __NR_execve;
+	current_thread_info()->status &= ~TS_COMPAT;
+	if (current->mm)
+		__set_bit(MM_CONTEXT_HAS_VSYSCALL, &current->mm->context.flags);
+	current->personality &= ~READ_IMPLIES_EXEC;
+}
+#define set_personality_64bit flat_com_oot_personality_64bit
+
+#endif /* FLAT_COM_OOT_COMPAT_H */
