@@ -121,6 +121,13 @@ series_patches() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series"
 }
 
+# series_version: the version of the series, N of the cover letter's
+# "[PATCH vN ...]" in patches/; nothing for a first version.
+series_version() {
+	sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' \
+		"$TOP/patches/0000-cover-letter.patch" 2>/dev/null || true
+}
+
 # A hash of the series as it is in patches/ now.
 series_hash() {
 	local files
