@@ -257,7 +257,13 @@ if [ -x /bin/binfmt_com_test ]; then
 			case "$verdict|$name" in
 			"ok|"*"# SKIP"*) tap_skip "kselftest ${name%% # SKIP*}" "SKIPPED:${name#*# SKIP}" ;;
 			"ok|"*) tap_ok "kselftest $name" ;;
-			*) tap_not_ok "kselftest $name" ;;
+			*)
+				tap_not_ok "kselftest $name"
+				# What the case said, again, right under its verdict.
+				awk -v t="$name" '$2 == "RUN" && $3 == t { on = 1; next }
+					on && /^(not )?ok / { exit }
+					on { print "#   " $0 }' "$tmp/kselftest"
+				;;
 			esac
 		done < "$tmp/kselftest.tap"
 		[ -s "$tmp/kselftest.tap" ] || not_ok "kselftest ran"
