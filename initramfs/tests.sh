@@ -126,13 +126,17 @@ mounts_unchanged() {
 
 # The kselftest works in a tmpfs of its own: a noexec, nosuid /tmp (in a
 # mount namespace of this check's) neither fails nor skips its cases.
+# Two cases that need an executable /tmp and a suid one (6.1's harness
+# has no -t and runs them all: its storm is then kept short).
 kselftest_noexec_tmp() {
-	unshare -m sh -c 'mount -t tmpfs -o noexec,nosuid none /tmp &&
+	BINFMT_COM_STORM_EXECS=4 unshare -m sh -c '
+		mount -t tmpfs -o noexec,nosuid none /tmp &&
 		exec binfmt_com_test -t com_entry_state -t setuid' \
 		> "$tmp/kselftest-noexec" 2>&1
 	status=$?
-	if [ "$status" = 0 ] && ! grep -q SKIP "$tmp/kselftest-noexec" &&
-		grep -q '^# PASSED: 2 / 2 ' "$tmp/kselftest-noexec"; then
+	if [ "$status" = 0 ] && ! grep -q '^not ok' "$tmp/kselftest-noexec" &&
+		grep -q '^ok [0-9]* dir.com_entry_state$' "$tmp/kselftest-noexec" &&
+		grep -q '^ok [0-9]* dir.setuid$' "$tmp/kselftest-noexec"; then
 		return 0
 	fi
 	echo "# the kselftest under a noexec, nosuid /tmp exited $status:"

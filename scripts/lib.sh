@@ -121,11 +121,20 @@ series_patches() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series"
 }
 
+# cover_letter: the cover letter in patches/ (0000-*.patch).
+cover_letter() {
+	local f
+	for f in "$TOP"/patches/0000-*.patch; do
+		echo "$f"
+		return 0
+	done
+}
+
 # series_version: the version of the series, N of the cover letter's
 # "[PATCH vN ...]" in patches/; nothing for a first version.
 series_version() {
 	sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' \
-		"$TOP/patches/0000-cover-letter.patch" 2>/dev/null || true
+		"$(cover_letter)" 2>/dev/null || true
 }
 
 # A hash of the series as it is in patches/ now.
@@ -160,7 +169,8 @@ without_fds() {
 # cover_recipients: the To: and Cc: addresses of the series' cover
 # letter, one a line, as "to ADDRESS" or "cc ADDRESS".
 cover_recipients() {
-	local hdr cover=$TOP/patches/0000-cover-letter.patch
+	local hdr cover
+	cover=$(cover_letter)
 	[ -f "$cover" ] || return 0
 	for hdr in To Cc; do
 		awk -v h="$hdr:" '

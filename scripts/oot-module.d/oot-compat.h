@@ -100,6 +100,27 @@ static inline unsigned long flat_com_oot_randomize_brk(struct mm_struct *mm)
 }
 #define arch_randomize_brk flat_com_oot_randomize_brk
 
+/*
+ * Not exported: out of tree, the security modules' mmap_file hook is
+ * not asked before the point of no return, only by vm_mmap() after it.
+ */
+static inline int flat_com_oot_mmap_file(struct file *file,
+					 unsigned long prot,
+					 unsigned long flags)
+{
+	return 0;
+}
+#define security_mmap_file flat_com_oot_mmap_file
+
+/* arch_align_stack() of arch/x86/kernel/process.c. */
+static inline unsigned long flat_com_oot_align_stack(unsigned long sp)
+{
+	if (!(current->personality & ADDR_NO_RANDOMIZE) && randomize_va_space)
+		sp -= get_random_u32_below(8192);
+	return sp & ~0xf;
+}
+#define arch_align_stack flat_com_oot_align_stack
+
 /* set_personality_64bit() of arch/x86/kernel/process_64.c. */
 static inline void flat_com_oot_personality_64bit(void)
 {
