@@ -121,14 +121,8 @@ series_patches() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series"
 }
 
-# cover_letter: the cover letter in patches/ (0000-*.patch).
-cover_letter() {
-	local f
-	for f in "$TOP"/patches/0000-*.patch; do
-		echo "$f"
-		return 0
-	done
-}
+# cover_letter: the cover letter in patches/.
+cover_letter() { echo "$TOP/patches/0000-cover-letter.patch"; }
 
 # series_version: the version of the series, N of the cover letter's
 # "[PATCH vN ...]" in patches/; nothing for a first version.
