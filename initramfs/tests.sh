@@ -232,6 +232,52 @@ printf '#!/bin/sh\necho script\n' > "$tmp/script.com"
 chmod 755 "$tmp/script.com"
 check "a .com that is a #! script runs as a script" prints script "$tmp/script.com"
 
+# Where binfmt_script and binfmt_misc are modules too (the debug kernel),
+# neither loading them after the formats nor before lets com run what
+# they take: register_binfmt() appends, so the order is the load order.
+misc=/proc/sys/fs/binfmt_misc
+printf 'MZ=42\nexit 42\n' > "$tmp/mz.com"
+chmod 755 "$tmp/mz.com"
+misc_off() {
+	[ ! -e "$misc/flatcom-mz" ] || echo -1 > "$misc/flatcom-mz"
+	! grep -q " $misc " /proc/mounts || umount "$misc"
+}
+# formats_in MODULE...: the four formats loaded in this order, and a
+# binfmt_misc entry that runs a file starting with MZ with /bin/sh.
+formats_in() {
+	misc_off
+	rmmod binfmt_calm binfmt_com binfmt_script binfmt_misc 2> /dev/null
+	for m in "$@"; do
+		insmod "/lib/modules/$m.ko" || return 1
+	done
+	mount -t binfmt_misc none "$misc" &&
+		echo ':flatcom-mz:M::MZ::/bin/sh:' > "$misc/register"
+}
+both_exit_42() { exits 42 ./tiny.com && exits 42 './*.♚'; }
+if ! grep -q '^binfmt_script ' /proc/modules; then
+	skip "order of formats: binfmt_script is built in here (the debug kernel has it as a module)"
+elif wanted "order of formats"; then
+	for order in "binfmt_com binfmt_calm binfmt_script binfmt_misc" \
+		"binfmt_script binfmt_misc binfmt_com binfmt_calm"; do
+		case "$order" in binfmt_com*) when="after" ;; *) when="before" ;; esac
+		# shellcheck disable=SC2086 # one word per module
+		check "order of formats: binfmt_script and binfmt_misc loaded $when com and calm" \
+			formats_in $order
+		check "order of formats, $when: a #! script named .com runs as a script" \
+			prints script "$tmp/script.com"
+		check "order of formats, $when: a .com that binfmt_misc takes runs its interpreter" \
+			exits 42 "$tmp/mz.com"
+		check "order of formats, $when: tiny.com and *.♚ exit 42" both_exit_42
+	done
+	misc_off
+	rmmod binfmt_script binfmt_misc
+	check "order of formats, script not loaded: a #! script named .com is refused, not run as code" \
+		refused "$tmp/script.com"
+	check "order of formats: binfmt_script and binfmt_misc load again" formats_in \
+		binfmt_com binfmt_calm binfmt_misc binfmt_script
+	misc_off
+fi
+
 # Names and sizes that are not binaries of ours.
 cp tiny.com "$tmp/.com"
 check "a file named .com alone is refused" refused "$tmp/.com"

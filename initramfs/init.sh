@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# /init (init.c) runs this with busybox sh.
 # shellcheck shell=dash
 # The guest's init. The kernel command line picks what it does:
 #   flatcom=run    run tiny.com and *.<king> and show their exit statuses
