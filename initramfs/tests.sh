@@ -116,6 +116,28 @@ random_layout() {
 	return 1
 }
 
+# A refusal for vm.mmap_min_addr is logged with its cause first: a long
+# file name of unprintable bytes (escaped, four bytes each) must not
+# push "see vm.mmap_min_addr" out of the kernel's 1 KiB log record.
+mmap_min_addr_logged() {
+	d=$tmp/$(printf '%0200d' 0)
+	name=$(printf '\001%.0s' $(seq 250)).com
+	mkdir -p "$d" && cp tiny.com "$d/$name" || return 1
+	old=$(cat /proc/sys/vm/mmap_min_addr)
+	echo 131072 > /proc/sys/vm/mmap_min_addr
+	xexec "$d/$name" 2> /dev/null &
+	pid=$!
+	wait $pid
+	echo "$old" > /proc/sys/vm/mmap_min_addr
+	rm -r "$d"
+	line=$(dmesg | grep 'binfmt_flat_com: ' | tail -n 1)
+	case "$line" in
+	*"not allowed, see vm.mmap_min_addr (pid $pid, "*) return 0 ;;
+	esac
+	echo "# the last line of binfmt_flat_com (caller's pid $pid): $line"
+	return 1
+}
+
 # The kselftest mounts only in a mount namespace of its own.
 mounts_unchanged() {
 	cmp -s "$tmp/mounts.before" /proc/mounts && return 0
@@ -349,6 +371,8 @@ if [ -x /bin/binfmt_com_test ]; then
 		kselftest_noexec_tmp
 	check "vm.mmap_min_addr refusal was logged, naming the sysctl" \
 		sh -c 'dmesg | grep -q "not allowed, see vm.mmap_min_addr"'
+	check "vm.mmap_min_addr refusal of a long name is logged, cause and pid first" \
+		mmap_min_addr_logged
 else
 	not_ok "kselftest binfmt_com_test is in the initramfs"
 fi

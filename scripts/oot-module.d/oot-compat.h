@@ -67,18 +67,33 @@ static inline int flat_com_oot_mmap_addr(unsigned long addr)
 #define security_mmap_addr flat_com_oot_mmap_addr
 
 /*
- * The overcommit heuristic (vm.overcommit_memory 0) and the "always"
- * policy; the strict one is taken as the heuristic, and swap is not
- * counted (modules cannot see its size). Nothing is charged, so there
- * is nothing to give back.
+ * The overcommit policies, as __vm_enough_memory() with no admin
+ * reserve: "always"; the heuristic, without swap (modules cannot see
+ * its size); and the strict one, vm_commit_limit() without swap and
+ * huge pages, less vm.admin_reserve_kbytes, against what is committed.
+ * Nothing is charged, so there is nothing to give back.
  */
 static inline int flat_com_oot_enough_memory(struct mm_struct *mm, long pages)
 {
-	if (flat_com_oot_sysctl("/proc/sys/vm/overcommit_memory", 0) == 1)
+	long policy = flat_com_oot_sysctl("/proc/sys/vm/overcommit_memory", 0);
+	long kbytes, allowed;
+
+	if (policy == 1)
 		return 0;
-	return pages > totalram_pages() ? -ENOMEM : 0;
+	if (policy != 2)
+		return pages > totalram_pages() ? -ENOMEM : 0;
+	kbytes = flat_com_oot_sysctl("/proc/sys/vm/overcommit_kbytes", 0);
+	if (kbytes)
+		allowed = kbytes >> (PAGE_SHIFT - 10);
+	else
+		allowed = totalram_pages() *
+			  flat_com_oot_sysctl("/proc/sys/vm/overcommit_ratio", 50) / 100;
+	allowed -= flat_com_oot_sysctl("/proc/sys/vm/admin_reserve_kbytes", 0) >>
+		   (PAGE_SHIFT - 10);
+	return vm_memory_committed() + pages > allowed ? -ENOMEM : 0;
 }
-#define security_vm_enough_memory_mm flat_com_oot_enough_memory
+#define __vm_enough_memory(mm, pages, cap_sys_admin) \
+	flat_com_oot_enough_memory(mm, pages)
 #undef vm_unacct_memory
 #define vm_unacct_memory(pages) do { } while (0)
 
