@@ -10,12 +10,10 @@
 
 extern char **environ;
 
-int main(int argc, char **argv)
+int main(void)
 {
 	char *args[] = { "sh", "/init.sh", NULL };
 
-	(void)argc;
-	(void)argv;
 	execve("/bin/busybox", args, environ);
 	perror("init: /bin/busybox");
 	return 1;
