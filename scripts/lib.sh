@@ -101,6 +101,19 @@ guest_prepare() {
 	"$TOP/scripts/initramfs" "$1"
 }
 
+# guest_figures MODE VARIANT ROUNDS EXECS: boot VARIANT's kernel in MODE
+# (bench or profile) for ROUNDS rounds of EXECS execs of each program,
+# and print the path of its console log, which has the figures.
+guest_figures() {
+	local log=$BUILD/logs/$KVER-$2-$1.log
+	msg "in the guest: $3 rounds of $4 execs of each program ($1)"
+	"$TOP/scripts/boot" --mode "$1" --timeout 3000 \
+		--param "flatcom.rounds=$3" --param "flatcom.execs=$4" \
+		"$2" > /dev/null 2>&1 ||
+		die "the guest's $1 run did not finish: see $log"
+	echo "$log"
+}
+
 # guest_clock LOG: the clocksource a bench or profile guest timed with, as
 # its console says: "tsc-early", or "tsc-early then refined-jiffies"
 # when the kernel changed it during the run. Warns when it is jiffies.
