@@ -15,6 +15,33 @@ case " $SERIES_KVER $PORT_KVERS " in
 *) printf 'error: KVER=%s: only %s and %s are supported (Debian linux-source-VERSION)\n' \
 	"$KVER" "$SERIES_KVER" "$PORT_KVERS" >&2; exit 1 ;;
 esac
+# arch_set ARCH: the architecture to build for and boot, as the kernel
+# names it (ARCH): x86_64 (the default; x86 too), arm64 (aarch64) or
+# riscv (riscv64). The others are cross-built with Debian's
+# gcc-*-linux-gnu and boot on qemu's virt machine, under TCG. Their
+# build products carry the name in theirs (obj-6.12-arm64-modules),
+# x86-64's do not (KNAME).
+# shellcheck disable=SC2034 # used by the scripts that source this
+arch_set() {
+	case "$1" in
+	x86_64|x86)
+		KARCH=x86_64 ARCH_NAME=x86_64 ARCH_SUFFIX='' CROSS=''
+		KIMAGE=arch/x86/boot/bzImage QEMU=qemu-system-x86_64 ;;
+	arm64|aarch64)
+		KARCH=arm64 ARCH_NAME=arm64 ARCH_SUFFIX=-arm64 CROSS=aarch64-linux-gnu-
+		KIMAGE=arch/arm64/boot/Image QEMU=qemu-system-aarch64 ;;
+	riscv|riscv64)
+		KARCH=riscv ARCH_NAME=riscv64 ARCH_SUFFIX=-riscv64 CROSS=riscv64-linux-gnu-
+		KIMAGE=arch/riscv/boot/Image QEMU=qemu-system-riscv64 ;;
+	*) printf 'error: ARCH=%s: the architectures are x86_64, arm64 and riscv\n' \
+		"$1" >&2; exit 1 ;;
+	esac
+	KNAME=$KVER$ARCH_SUFFIX
+}
+# The architectures other than x86-64 the suite boots (ARCH/VARIANT).
+# shellcheck disable=SC2034 # used by the scripts that source this
+CROSS_ARCHES="arm64 riscv"
+arch_set "${ARCH:-x86_64}"
 # Parallel jobs for kernel builds (make -j): all cores unless told.
 JOBS=${JOBS:-$(nproc)}
 case "$JOBS" in
@@ -86,7 +113,19 @@ counts() {
 }
 
 # obj_dir VARIANT: the O= directory of a kernel configuration.
-obj_dir() { echo "$BUILD/obj-$KVER-$1"; }
+obj_dir() { echo "$BUILD/obj-$KNAME-$1"; }
+
+# native: the architecture is the host's (x86-64), where busybox, nasm,
+# the kselftest and KVM are; the others run the main job only so far.
+native() { [ "$KARCH" = x86_64 ]; }
+
+# kmake ARGS...: make in the kernel tree for this architecture, through
+# ccache when there is one.
+kmake() {
+	local cc=${CROSS}gcc
+	command -v ccache >/dev/null && cc="ccache $cc"
+	make -C "$KTREE" ARCH="$KARCH" CROSS_COMPILE="$CROSS" CC="$cc" "$@"
+}
 
 # guest_prepare VARIANT: bring everything a boot of VARIANT needs up to
 # date: packages, kernel tree, configuration, kernel, test programs,

@@ -5,7 +5,8 @@
  *
  * The kernel leaves, at the stack pointer, the words argc, argv and envp
  * (pointers to the NULL-terminated arrays above them), 16-byte aligned;
- * a calm image gets one more word on top, its exit status. There is no
+ * a calm image gets its exit status on top, in one word on x86-64 and a
+ * 16-byte slot on arm64 and riscv64. There is no
  * auxiliary vector. This turns that into main(argc, argv, envp), runs
  * the constructors and destructors as nolibc's own startup would, and
  * exits with what main returns. nolibc provides the rest.
@@ -50,16 +51,18 @@ void __attribute__((noreturn, used)) com_start_c(long *sp)
 }
 
 /*
- * The entry, placed first in the image by the linker script. The ABI
- * wants %rsp 16-byte aligned at a call and the outermost frame pointer
- * zero.
+ * The entry, placed first in the image by the linker script: drop the
+ * calm exit word (main's status wins), clear the outermost frame, and
+ * call com_start_c with the stack pointer 16-byte aligned, as each ABI
+ * wants at a call.
  */
+#if defined(__x86_64__)
 __asm__(
 "	.section .text.com_start, \"ax\", @progbits\n"
 "	.globl com_start\n"
 "com_start:\n"
 #if COM_CALM
-"	pop %rax\n"		/* the calm exit word: main's status wins */
+"	pop %rax\n"		/* one word */
 #endif
 "	xor %ebp, %ebp\n"
 "	mov %rsp, %rdi\n"
@@ -67,3 +70,35 @@ __asm__(
 "	call com_start_c\n"
 "	hlt\n"
 "	.previous\n");
+#elif defined(__aarch64__)
+__asm__(
+"	.section .text.com_start, \"ax\", @progbits\n"
+"	.globl com_start\n"
+"com_start:\n"
+#if COM_CALM
+"	add sp, sp, #16\n"	/* a 16-byte slot */
+#endif
+"	mov x29, #0\n"
+"	mov x30, #0\n"
+"	mov x0, sp\n"
+"	bl com_start_c\n"
+"	brk #0\n"
+"	.previous\n");
+#elif defined(__riscv) && __riscv_xlen == 64
+__asm__(
+"	.section .text.com_start, \"ax\", @progbits\n"
+"	.globl com_start\n"
+"com_start:\n"
+#if COM_CALM
+"	addi sp, sp, 16\n"	/* a 16-byte slot */
+#endif
+"	li fp, 0\n"
+"	li ra, 0\n"
+"	mv a0, sp\n"
+"	andi sp, sp, -16\n"
+"	call com_start_c\n"
+"	ebreak\n"
+"	.previous\n");
+#else
+#error "scripts/com-cc knows the entry of x86-64, arm64 and riscv64 only"
+#endif

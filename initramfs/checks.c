@@ -1,0 +1,1014 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-guest checks that every architecture runs, on the programs of
+ * /progs (test-programs/ARCH/, listed with their sizes in
+ * /progs/programs.list): flatcom-checks [WORD]. With WORD, only the
+ * checks whose description has WORD in it run.
+ *
+ * Prints TAP: "ok N - WHAT", "not ok N - WHAT" (with "#" lines saying
+ * why), "ok N - WHAT # SKIP WHY", then the plan and, last, "N passed,
+ * N failed, N skipped". Exits 0 only if nothing failed. tests.sh relays
+ * these on x86-64; the init of the other architectures runs this alone.
+ *
+ * Every program runs in a child, started with a bare execve(): the
+ * kernel's answer is the result, not a shell's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KING "\u265a"
+#define TMP "/tmp/checks"
+
+static const char *filter = "";
+static int tap_n, tap_passed, tap_failed, tap_skipped;
+
+static bool wanted(const char *what)
+{
+	return strstr(what, filter) != NULL;
+}
+
+/* diag: a "#" line under the next result, saying why it failed. */
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void result(bool ok, const char *what)
+{
+	tap_n++;
+	if (ok)
+		tap_passed++;
+	else
+		tap_failed++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", tap_n, what);
+	fflush(stdout);
+}
+
+static void skip(const char *what, const char *why)
+{
+	if (!wanted(what))
+		return;
+	tap_n++;
+	tap_skipped++;
+	printf("ok %d - %s # SKIP %s\n", tap_n, what, why);
+}
+
+/* check: one result, if the filter lets WHAT run; FN says ok or not. */
+#define check(what, fn, ...) do {					\
+	if (wanted(what))						\
+		result(fn(__VA_ARGS__), what);				\
+} while (0)
+
+/* How a child is started, and what became of it. */
+struct run {
+	const char *in;			/* stdin: a file, or /dev/null */
+	int in_fd;			/* or this descriptor, if >= 0 */
+	char *const *envp;
+	unsigned long persona;		/* personality() if not 0 */
+	rlim_t stack;			/* RLIMIT_STACK if not 0 */
+	/* what became of it */
+	int err;			/* execve()'s errno, or 0 */
+	int status;			/* waitpid()'s */
+	char *out;			/* stdout, NUL-terminated */
+	size_t len;
+};
+
+static char *default_env[] = { "PATH=/bin", NULL };
+
+static void write_file(const char *path, const void *data, size_t len, mode_t mode);
+static bool runs_as(pid_t pid, const char *want);
+
+static char *slurp(const char *path, size_t *len)
+{
+	size_t size = 4096, n = 0;
+	char *buf = malloc(size + 1);
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (!buf || fd < 0) {
+		perror(path);
+		exit(2);
+	}
+	while ((got = read(fd, buf + n, size - n)) > 0) {
+		n += got;
+		if (n == size) {
+			size *= 2;
+			buf = realloc(buf, size + 1);
+			if (!buf)
+				exit(2);
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* start: fork and execve ARGV as R says; the child's pid, or -1. */
+static pid_t start(char *const argv[], struct run *r)
+{
+	int pipefd[2], err = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int in = r->in_fd;
+		int out = open(TMP "/out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int errfd = open(TMP "/err", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		struct rlimit rl = { r->stack, r->stack };
+
+		if (in < 0)
+			in = open(r->in ? r->in : "/dev/null", O_RDONLY);
+		if (in < 0 || out < 0 || errfd < 0 || dup2(in, 0) < 0 ||
+		    dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
+			_exit(126);
+		if (r->persona && personality(r->persona) < 0)
+			_exit(126);
+		if (r->stack) {
+			getrlimit(RLIMIT_STACK, &rl);
+			rl.rlim_cur = r->stack;
+			if (setrlimit(RLIMIT_STACK, &rl))
+				_exit(126);
+		}
+		execve(argv[0], argv, r->envp ? r->envp : default_env);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
+			_exit(125);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(pipefd[0]);
+	r->err = err;
+	return pid;
+}
+
+/* finish: wait for PID, and take what it printed. */
+static void finish(pid_t pid, struct run *r)
+{
+	if (pid < 0 || waitpid(pid, &r->status, 0) != pid) {
+		r->status = -1;
+		r->err = r->err ? r->err : ECHILD;
+	}
+	free(r->out);
+	r->out = slurp(TMP "/out", &r->len);
+}
+
+static void run(char *const argv[], struct run *r)
+{
+	finish(start(argv, r), r);
+}
+
+/* describe: what became of a run, for a "#" line. */
+static const char *describe(const struct run *r)
+{
+	static char buf[128];
+
+	if (r->err)
+		snprintf(buf, sizeof(buf), "execve() failed: %s", strerror(r->err));
+	else if (WIFSIGNALED(r->status))
+		snprintf(buf, sizeof(buf), "killed by signal %d", WTERMSIG(r->status));
+	else if (WIFEXITED(r->status))
+		snprintf(buf, sizeof(buf), "exit status %d", WEXITSTATUS(r->status));
+	else
+		snprintf(buf, sizeof(buf), "wait status %#x", r->status);
+	return buf;
+}
+
+static bool exited_with(const char *name, const struct run *r, int want)
+{
+	if (!r->err && WIFEXITED(r->status) && WEXITSTATUS(r->status) == want)
+		return true;
+	diag("%s: %s, want exit status %d", name, describe(r), want);
+	return false;
+}
+
+/* exits: PATH, run with no argument but its name, exits with WANT. */
+static bool exits(const char *path, int want)
+{
+	struct run r = { .in_fd = -1 };
+	char *argv[] = { (char *)path, NULL };
+	bool ok;
+
+	run(argv, &r);
+	ok = exited_with(path, &r, want);
+	free(r.out);
+	return ok;
+}
+
+/* prints: ARGV exits 0 with ENVP, having printed exactly WANT. */
+static bool prints_env(char *const argv[], char *const envp[], const char *want)
+{
+	struct run r = { .in_fd = -1, .envp = envp };
+	bool ok;
+
+	run(argv, &r);
+	ok = exited_with(argv[0], &r, 0);
+	if (ok && (r.len != strlen(want) || memcmp(r.out, want, r.len))) {
+		diag("%s printed %zu bytes, want %zu: \"%.200s\"", argv[0],
+		     r.len, strlen(want), r.out);
+		ok = false;
+	}
+	free(r.out);
+	return ok;
+}
+
+static bool prints(char *const argv[], const char *want)
+{
+	return prints_env(argv, NULL, want);
+}
+
+/*
+ * expect: ARGV, with ENVP (NULL: PATH only) and IN (LEN bytes) on its
+ * stdin, exits STATUS having printed exactly OUT (OUT_LEN bytes; OUT
+ * NULL: whatever it prints).
+ */
+static bool expect(char *const argv[], char *const envp[], const char *in,
+		   size_t len, int status, const char *out, size_t out_len)
+{
+	struct run r = { .in = TMP "/in", .in_fd = -1, .envp = envp };
+	bool ok;
+
+	write_file(TMP "/in", in, len, 0644);
+	run(argv, &r);
+	ok = exited_with(argv[0], &r, status);
+	if (ok && out && (r.len != out_len || memcmp(r.out, out, out_len))) {
+		diag("%s printed %zu bytes, want %zu: \"%.200s\"", argv[0],
+		     r.len, out_len, r.out);
+		ok = false;
+	}
+	free(r.out);
+	return ok;
+}
+
+/* refused: execve() of PATH fails with "Exec format error". */
+static bool refused(const char *path)
+{
+	struct run r = { .in_fd = -1 };
+	char *argv[] = { (char *)path, NULL };
+
+	run(argv, &r);
+	free(r.out);
+	if (r.err == ENOEXEC)
+		return true;
+	diag("%s: %s, want ENOEXEC", path, describe(&r));
+	return false;
+}
+
+static bool size_is(const char *name, long long want)
+{
+	struct stat st;
+
+	if (stat(name, &st)) {
+		diag("%s: %s", name, strerror(errno));
+		return false;
+	}
+	if (st.st_size == want)
+		return true;
+	diag("%s is %lld bytes, want %lld", name, (long long)st.st_size, want);
+	return false;
+}
+
+static void write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd)) {
+		perror(path);
+		exit(2);
+	}
+	chmod(path, mode);
+}
+
+static bool copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = slurp(from, &len);
+
+	write_file(to, data, len, 0755);
+	free(data);
+	return true;
+}
+
+/*
+ * copies: PROG copies 300 KiB of stdin to stdout (more than cat's 64 KiB
+ * chunk: the heap must grow), exits WANT, and prints nothing for an
+ * empty stdin.
+ */
+static char *data;
+static size_t data_len;
+
+static bool copies(const char *prog, int want)
+{
+	struct run r = { .in = TMP "/data", .in_fd = -1 };
+	char *argv[] = { (char *)prog, NULL };
+	bool ok;
+
+	run(argv, &r);
+	ok = exited_with(prog, &r, want);
+	if (ok && (r.len != data_len || memcmp(r.out, data, data_len))) {
+		diag("%s: copied %zu bytes, not the same %zu", prog, r.len, data_len);
+		ok = false;
+	}
+	r.in = NULL;
+	run(argv, &r);
+	if (ok && r.len) {
+		diag("%s: printed %zu bytes for an empty stdin", prog, r.len);
+		ok = false;
+	}
+	free(r.out);
+	return ok;
+}
+
+/* layout: brk(0) and the stack pointer at entry of layout.com. */
+static bool layout(unsigned long persona, unsigned long *brk, unsigned long *sp)
+{
+	struct run r = { .in_fd = -1, .persona = persona };
+	char *argv[] = { "./layout.com", NULL };
+	bool ok;
+
+	run(argv, &r);
+	ok = exited_with(argv[0], &r, 0) &&
+	     sscanf(r.out, "brk=%lx sp=%lx\n", brk, sp) == 2;
+	if (!ok)
+		diag("layout.com printed \"%.100s\"", r.out);
+	free(r.out);
+	return ok;
+}
+
+/*
+ * Without randomization the heap starts at the end of the image's page
+ * and two runs agree; the stack is 16-byte aligned.
+ */
+static bool fixed_layout(void)
+{
+	unsigned long brk1, sp1, brk2, sp2;
+	unsigned long page = sysconf(_SC_PAGESIZE);
+	unsigned long want = 0x10000 + page;
+
+	if (!layout(PER_LINUX | ADDR_NO_RANDOMIZE, &brk1, &sp1) ||
+	    !layout(PER_LINUX | ADDR_NO_RANDOMIZE, &brk2, &sp2))
+		return false;
+	if (brk1 == want && brk1 == brk2 && sp1 == sp2 && !(sp1 % 16))
+		return true;
+	diag("without randomization: brk %#lx sp %#lx, then brk %#lx sp %#lx; want brk %#lx twice, the same 16-byte aligned sp",
+	     brk1, sp1, brk2, sp2, want);
+	return false;
+}
+
+/* Randomized, heap and stack differ between runs; the heap is above the image. */
+static bool random_layout(void)
+{
+	unsigned long brk1, sp1, brk2, sp2;
+	unsigned long page = sysconf(_SC_PAGESIZE);
+
+	if (!layout(0, &brk1, &sp1) || !layout(0, &brk2, &sp2))
+		return false;
+	if (brk1 != brk2 && sp1 != sp2 && brk1 >= 0x10000 + page &&
+	    brk2 >= 0x10000 + page)
+		return true;
+	diag("randomized: brk %#lx sp %#lx, then brk %#lx sp %#lx", brk1, sp1,
+	     brk2, sp2);
+	return false;
+}
+
+/*
+ * echo.com with so many empty arguments that the entry stack's pointer
+ * tables (8 bytes each) reach far below what setup_arg_pages() made the
+ * stack (the strings and 128 KiB): the stack grows under the loader's
+ * writes, as it does for ELF's.
+ */
+#define MANY 40000
+static bool many_arguments(void)
+{
+	char **argv = calloc(MANY + 2, sizeof(*argv));
+	char *want = malloc(MANY + 1);
+	bool ok;
+	int i;
+
+	if (!argv || !want)
+		exit(2);
+	argv[0] = "./echo.com";
+	for (i = 1; i <= MANY; i++)
+		argv[i] = "";
+	memset(want, ' ', MANY - 1);
+	want[MANY - 1] = '\n';
+	want[MANY] = '\0';
+	ok = prints(argv, want);
+	free(argv);
+	free(want);
+	return ok;
+}
+
+/* PROG runs under a RLIMIT_STACK of 16 KiB and exits WANT. */
+static bool small_stack(const char *prog, int want)
+{
+	struct run r = { .in_fd = -1, .stack = 16 * 1024 };
+	char *argv[] = { (char *)prog, "one", "two", NULL };
+	bool ok;
+
+	run(argv, &r);
+	ok = exited_with(prog, &r, want);
+	free(r.out);
+	return ok;
+}
+
+/*
+ * The rest of the image's last page reads as zeros, whatever the page
+ * cache holds past the end of the file: an image that jumps to its own
+ * end, with exit(7) written past it through a shared mapping of the
+ * file, dies there on the zeros (SIGSEGV on x86-64, where 00 00 stores
+ * through rax = 0; SIGILL elsewhere, where zeros are no instruction)
+ * instead of exiting 7.
+ */
+#if defined(__x86_64__)
+static const unsigned char jump_to_end[] = { 0xeb, 0x00 };	/* jmp .+2 */
+static const unsigned char stale_exit7[] = {
+	0xb8, 0x3c, 0x00, 0x00, 0x00,	/* mov $60, %eax */
+	0xbf, 0x07, 0x00, 0x00, 0x00,	/* mov $7, %edi */
+	0x0f, 0x05,			/* syscall */
+};
+#define ZEROS_SIGNAL SIGSEGV
+#elif defined(__aarch64__)
+static const unsigned char jump_to_end[] = { 0x01, 0x00, 0x00, 0x14 };	/* b .+4 */
+static const unsigned char stale_exit7[] = {
+	0xe0, 0x00, 0x80, 0xd2,		/* mov x0, #7 */
+	0xa8, 0x0b, 0x80, 0xd2,		/* mov x8, #93 */
+	0x01, 0x00, 0x00, 0xd4,		/* svc #0 */
+};
+#define ZEROS_SIGNAL SIGILL
+#elif defined(__riscv)
+static const unsigned char jump_to_end[] = { 0x6f, 0x00, 0x40, 0x00 };	/* j .+4 */
+static const unsigned char stale_exit7[] = {
+	0x13, 0x05, 0x70, 0x00,		/* li a0, 7 */
+	0x93, 0x08, 0xd0, 0x05,		/* li a7, 93 */
+	0x73, 0x00, 0x00, 0x00,		/* ecall */
+};
+#define ZEROS_SIGNAL SIGILL
+#endif
+
+static bool stale_page_cache(void)
+{
+	const char *path = TMP "/stale.com";
+	size_t off = sizeof(jump_to_end);
+	struct run r = { .in_fd = -1 };
+	char *argv[] = { (char *)path, NULL };
+	unsigned char *map;
+	bool there;
+	int fd;
+
+	write_file(path, jump_to_end, off, 0755);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	map = fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		diag("%s: %s", path, strerror(errno));
+		return false;
+	}
+	memcpy(map + off, stale_exit7, sizeof(stale_exit7));
+	munmap(map, 4096);
+	/* The bytes are in the page cache, past the end of the file. */
+	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	there = map != MAP_FAILED &&
+		!memcmp(map + off, stale_exit7, sizeof(stale_exit7));
+	if (map != MAP_FAILED)
+		munmap(map, 4096);
+	close(fd);
+	if (!there) {
+		diag("the page cache did not keep the bytes past the end of %s", path);
+		return false;
+	}
+	run(argv, &r);
+	free(r.out);
+	if (!r.err && WIFSIGNALED(r.status) && WTERMSIG(r.status) == ZEROS_SIGNAL)
+		return true;
+	diag("%s: %s, want killed by signal %d (%s)", path, describe(&r),
+	     ZEROS_SIGNAL, strsignal(ZEROS_SIGNAL));
+	return false;
+}
+
+/*
+ * An image never runs with READ_IMPLIES_EXEC, whatever its caller had:
+ * its personality, read while it waits, lacks the flag.
+ */
+static bool no_read_implies_exec(void)
+{
+	struct run r = { .in_fd = -1, .persona = PER_LINUX | READ_IMPLIES_EXEC };
+	char *argv[] = { "./wait.com", NULL };
+	unsigned long persona = ~0UL;
+	char path[64], *text;
+	size_t len;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		exit(2);
+	r.in_fd = fds[0];
+	pid = start(argv, &r);
+	close(fds[0]);
+	if (runs_as(pid, "wait.com")) {
+		snprintf(path, sizeof(path), "/proc/%d/personality", pid);
+		text = slurp(path, &len);
+		persona = strtoul(text, NULL, 16);
+		free(text);
+	}
+	if (write(fds[1], "x", 1) != 1)
+		diag("wait.com's stdin: %s", strerror(errno));
+	close(fds[1]);
+	finish(pid, &r);
+	free(r.out);
+	if (persona != ~0UL && !(persona & READ_IMPLIES_EXEC))
+		return true;
+	diag("wait.com started with READ_IMPLIES_EXEC runs with personality %#lx",
+	     persona);
+	return false;
+}
+
+/*
+ * Entry tables that a 16 KiB RLIMIT_STACK cannot hold, random gap or
+ * not (3072 empty arguments: 3 KiB of strings, 24 KiB of pointers):
+ * known before the point of no return, so execve() fails with E2BIG and
+ * the caller runs on, where ELF's image is killed. With pages larger
+ * than 4 KiB all of it fits in the strings' first page.
+ */
+#define TABLE_ARGS 3072
+static bool stack_too_small(const char *prog)
+{
+	struct run r = { .in_fd = -1, .stack = 16 * 1024 };
+	char **argv = calloc(TABLE_ARGS + 2, sizeof(*argv));
+	int i;
+
+	if (!argv)
+		exit(2);
+	argv[0] = (char *)prog;
+	for (i = 1; i <= TABLE_ARGS; i++)
+		argv[i] = "";
+	run(argv, &r);
+	free(argv);
+	free(r.out);
+	if (r.err == E2BIG)
+		return true;
+	diag("%s with %d arguments under a 16 KiB RLIMIT_STACK: %s, want E2BIG",
+	     prog, TABLE_ARGS, describe(&r));
+	return false;
+}
+
+/* The kernel log, for what the loader says. */
+static char *kernel_log(void)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf;
+	int n;
+
+	if (size <= 0)
+		size = 1 << 17;
+	buf = malloc(size + 1);
+	if (!buf)
+		exit(2);
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static bool write_sysctl(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	bool ok = fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		diag("%s: cannot write %s: %s", path, value, strerror(errno));
+	return ok;
+}
+
+/*
+ * vm.mmap_min_addr above the load address: execve() fails with EPERM
+ * and the caller runs on. The refusal is logged with its cause and the
+ * caller's pid first: a long file name of unprintable bytes (escaped,
+ * four bytes each) must not push "see vm.mmap_min_addr" out of the
+ * kernel's 1 KiB log record.
+ */
+static bool mmap_min_addr_refused(void)
+{
+	const char *sysctl = "/proc/sys/vm/mmap_min_addr";
+	char dir[260], path[600], old[32] = "", want[96], *log, *line, *last = NULL;
+	struct run r = { .in_fd = -1 };
+	char *argv[] = { path, NULL };
+	size_t len;
+	pid_t pid;
+	bool ok;
+	int i;
+
+	snprintf(dir, sizeof(dir), TMP "/%0200d", 0);
+	mkdir(dir, 0755);
+	len = snprintf(path, sizeof(path), "%s/", dir);
+	for (i = 0; i < 250; i++)
+		path[len++] = '\001';
+	strcpy(path + len, ".com");
+	copy_file("tiny.com", path);
+	{
+		char *v = slurp(sysctl, &len);
+
+		snprintf(old, sizeof(old), "%s", v);
+		free(v);
+	}
+	if (!write_sysctl(sysctl, "131072"))
+		return false;
+	pid = start(argv, &r);
+	finish(pid, &r);
+	write_sysctl(sysctl, old);
+	unlink(path);
+	rmdir(dir);
+	free(r.out);
+	if (r.err != EPERM) {
+		diag("with vm.mmap_min_addr 131072: %s, want EPERM", describe(&r));
+		return false;
+	}
+	log = kernel_log();
+	for (line = strtok(log, "\n"); line; line = strtok(NULL, "\n"))
+		if (strstr(line, "binfmt_flat_com: "))
+			last = line;
+	snprintf(want, sizeof(want),
+		 "not allowed, see vm.mmap_min_addr (pid %d, ", pid);
+	ok = last && strstr(last, want);
+	if (!ok)
+		diag("the last line of binfmt_flat_com (caller's pid %d): %.300s",
+		     pid, last ? last : "(none)");
+	free(log);
+	return ok;
+}
+
+static bool module_loaded(const char *name)
+{
+	size_t len, n = strlen(name);
+	char *mods = slurp("/proc/modules", &len), *p;
+	bool found = false;
+
+	for (p = mods; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, name, n) && p[n] == ' ')
+			found = true;
+	free(mods);
+	return found;
+}
+
+static bool rmmod(const char *name)
+{
+	if (!syscall(SYS_delete_module, name, O_NONBLOCK))
+		return true;
+	diag("rmmod %s: %s", name, strerror(errno));
+	return false;
+}
+
+static bool rmmod_fails(const char *name)
+{
+	if (syscall(SYS_delete_module, name, O_NONBLOCK))
+		return true;
+	diag("rmmod %s succeeded", name);
+	return false;
+}
+
+static bool insmod(const char *name)
+{
+	char path[128];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/lib/modules/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag("%s: %s", path, strerror(errno));
+		return false;
+	}
+	rc = syscall(SYS_finit_module, fd, "", 0);
+	if (rc)
+		diag("insmod %s: %s", path, strerror(errno));
+	close(fd);
+	return !rc;
+}
+
+/* The comm of PID is WANT, within 10 s. */
+static bool runs_as(pid_t pid, const char *want)
+{
+	char path[64];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	for (i = 0; i < 100; i++) {
+		size_t len;
+		char *comm = slurp(path, &len);
+		bool same = len && !strncmp(comm, want, len - 1);
+
+		free(comm);
+		if (same)
+			return true;
+		usleep(100000);
+	}
+	diag("pid %d is not %s after 10 s", pid, want);
+	return false;
+}
+
+static bool rmmod_both(void)
+{
+	return rmmod("binfmt_calm") && rmmod("binfmt_com");
+}
+
+/* A running image keeps its format's module in use; unloaded, it refuses. */
+static void module_checks(void)
+{
+	static const char * const progs[] = {
+		"tiny.com", "hello.com", "cat.com", "*." KING, "push42." KING,
+		"cat." KING,
+	};
+	struct run r = { .in_fd = -1 };
+	char *argv[] = { "./wait.com", NULL };
+	char what[128];
+	unsigned int i;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		exit(2);
+	r.in_fd = fds[0];
+	pid = start(argv, &r);
+	close(fds[0]);
+	if (wanted("rmmod binfmt_com fails while wait.com runs"))
+		result(runs_as(pid, "wait.com") && rmmod_fails("binfmt_com"),
+		       "rmmod binfmt_com fails while wait.com runs");
+	if (write(fds[1], "x", 1) != 1)
+		diag("wait.com's stdin: %s", strerror(errno));
+	close(fds[1]);
+	finish(pid, &r);
+	check("wait.com exits 42 once it has read", exited_with, "wait.com", &r, 42);
+	free(r.out);
+	check("rmmod binfmt_calm binfmt_com", rmmod_both);
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		snprintf(what, sizeof(what), "%s is refused without the modules", progs[i]);
+		check(what, refused, progs[i]);
+	}
+	check("insmod binfmt_com", insmod, "binfmt_com");
+	check("insmod binfmt_calm", insmod, "binfmt_calm");
+	check("tiny.com exits 42 again", exits, "./tiny.com", 42);
+	check("*." KING " exits 42 again", exits, "./*." KING, 42);
+}
+
+/* The lines "1" to "N", up or down, for tac. */
+static char *lines(int n, bool down, size_t *len)
+{
+	char *buf = malloc(n * 8 + 1), *p = buf;
+	int i;
+
+	if (!buf)
+		exit(2);
+	for (i = 1; i <= n; i++)
+		p += sprintf(p, "%d\n", down ? n + 1 - i : i);
+	*len = p - buf;
+	return buf;
+}
+
+/* The C programs of scripts/com-cc (on nolibc), as NAME.EXT in /progs/c. */
+static void c_checks(const char *ext)
+{
+	char hello[32], echo[32], env[32], cat[32], tac[32], factor[32], malloc_[32];
+	char what[160], *up, *down, *cat_want;
+	size_t up_len, down_len;
+
+	snprintf(hello, sizeof(hello), "c/hello.%s", ext);
+	snprintf(echo, sizeof(echo), "c/echo.%s", ext);
+	snprintf(env, sizeof(env), "c/env.%s", ext);
+	snprintf(cat, sizeof(cat), "c/cat.%s", ext);
+	snprintf(tac, sizeof(tac), "c/tac.%s", ext);
+	snprintf(factor, sizeof(factor), "c/factor.%s", ext);
+	snprintf(malloc_, sizeof(malloc_), "c/malloc.%s", ext);
+#define C_CHECK(fmt, ...) do {						\
+	snprintf(what, sizeof(what), fmt, ext);				\
+	if (wanted(what))						\
+		result(__VA_ARGS__, what);				\
+} while (0)
+#define OUT(s) s, sizeof(s) - 1
+	{
+		char *argv[] = { hello, NULL };
+
+		C_CHECK("C hello.%s prints hello, world",
+			expect(argv, NULL, "", 0, 0, OUT("hello, world\n")));
+	}
+	{
+		char *argv[] = { echo, "one", "two  three", NULL };
+		char *argv_n[] = { echo, "-n", "a", "b", NULL };
+
+		C_CHECK("C echo.%s prints its arguments",
+			expect(argv, NULL, "", 0, 0, OUT("one two  three\n")));
+		C_CHECK("C echo.%s -n prints no newline",
+			expect(argv_n, NULL, "", 0, 0, OUT("a b")));
+	}
+	{
+		char *argv[] = { env, NULL };
+		char *argv_x[] = { env, "X", NULL };
+		char *vars[] = { "A=1", "B=two words", NULL };
+		char *x[] = { "X=42", NULL };
+		char *none[] = { NULL };
+
+		C_CHECK("C env.%s prints its environment",
+			expect(argv, vars, "", 0, 0, OUT("A=1\nB=two words\n")));
+		C_CHECK("C env.%s NAME prints its value, exits 1 if unset",
+			expect(argv_x, x, "", 0, 0, OUT("42\n")) &&
+			expect(argv_x, none, "", 0, 1, NULL, 0));
+	}
+	{
+		char *argv[] = { cat, TMP "/data", "-", TMP "/data", NULL };
+		char *argv_missing[] = { cat, "/nonexistent", NULL };
+
+		cat_want = malloc(2 * data_len + 4);
+		if (!cat_want)
+			exit(2);
+		memcpy(cat_want, data, data_len);
+		memcpy(cat_want + data_len, "mid\n", 4);
+		memcpy(cat_want + data_len + 4, data, data_len);
+		C_CHECK("C cat.%s copies files and stdin, in order",
+			expect(argv, NULL, "mid\n", 4, 0, cat_want, 2 * data_len + 4));
+		free(cat_want);
+		C_CHECK("C cat.%s reports a missing file and exits 1",
+			expect(argv_missing, NULL, "", 0, 1, NULL, 0));
+	}
+	{
+		char *argv[] = { tac, NULL };
+
+		up = lines(20000, false, &up_len);
+		down = lines(20000, true, &down_len);
+		C_CHECK("C tac.%s reverses 20000 lines",
+			expect(argv, NULL, up, up_len, 0, down, down_len));
+		free(up);
+		free(down);
+	}
+	{
+		char *argv[] = { factor, "600851475143", "18446744073709551615", "1", NULL };
+		char *argv_in[] = { factor, NULL };
+		char *argv_bad[] = { factor, "12x", NULL };
+
+		C_CHECK("C factor.%s factors its arguments",
+			expect(argv, NULL, "", 0, 0,
+			       OUT("600851475143: 71 839 1471 6857\n"
+				   "18446744073709551615: 3 5 17 257 641 65537 6700417\n"
+				   "1:\n")));
+		C_CHECK("C factor.%s reads numbers from stdin",
+			expect(argv_in, NULL, OUT("12 17\n1000000007\n"), 0,
+			       OUT("12: 2 2 3\n17: 17\n1000000007: 1000000007\n")));
+		C_CHECK("C factor.%s refuses 12x with status 1",
+			expect(argv_bad, NULL, "", 0, 1, NULL, 0));
+	}
+	{
+		char *argv[] = { malloc_, NULL };
+
+		C_CHECK("C malloc.%s: 14 MB of malloc, realloc, free, and brk",
+			expect(argv, NULL, "", 0, 0,
+			       OUT("malloc: ok, 14451816 bytes in 48 blocks, realloc, free, 1 MiB of brk\n")));
+	}
+#undef C_CHECK
+#undef OUT
+}
+
+/* The size of every program is part of the product. */
+static void size_checks(void)
+{
+	size_t len;
+	char *list = slurp("programs.list", &len), *line, *save;
+
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char src[64], flags[128], name[64], what[160];
+		long long size;
+
+		if (line[0] == '#' || sscanf(line, "%63s %127s %63s %lld", src,
+					     flags, name, &size) != 4)
+			continue;
+		snprintf(what, sizeof(what), "%s is %lld bytes", name, size);
+		check(what, size_is, name, size);
+	}
+	free(list);
+}
+
+int main(int argc, char **argv)
+{
+	char *echo[] = { "./echo.com", "one", "two three", "", "four", NULL };
+	char *echo0[] = { "./echo.com", NULL };
+	char *hello[] = { "./hello.com", NULL };
+	char *env[] = { "./env.com", NULL };
+	char *env_vars[] = { "A=1", "B=two words", NULL };
+	unsigned long x = 0x2545f4914f6cdd1dUL;
+	size_t i;
+
+	if (argc > 1)
+		filter = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (chdir("/progs")) {
+		perror("/progs");
+		return 2;
+	}
+	mkdir(TMP, 0755);
+	printf("TAP version 13\n");
+	if (*filter)
+		printf("# only the checks with '%s' in their name\n", filter);
+
+	size_checks();
+	check("tiny.com exits 42", exits, "./tiny.com", 42);
+	check("*." KING " (empty) exits 42", exits, "./*." KING, 42);
+	check("push42." KING " exits 42", exits, "./push42." KING, 42);
+	check("heap at the end of the image's page and a fixed stack without randomization",
+	      fixed_layout);
+	check("heap and stack randomized otherwise", random_layout);
+	check("hello.com prints hello, world", prints, hello, "hello, world\n");
+	check("echo.com prints its arguments", prints, echo, "one two three  four\n");
+	check("echo.com with no arguments prints a newline", prints, echo0, "\n");
+	check("env.com prints its environment", prints_env, env, env_vars,
+	      "A=1\nB=two words\n");
+	check("echo.com with 40000 empty arguments: the stack grows under the entry tables",
+	      many_arguments);
+	check("tiny.com runs under a 16 KiB RLIMIT_STACK", small_stack, "./tiny.com", 42);
+	check("push42." KING " runs under a 16 KiB RLIMIT_STACK", small_stack,
+	      "./push42." KING, 42);
+	if (sysconf(_SC_PAGESIZE) != 4096) {
+		skip("entry tables beyond a 16 KiB RLIMIT_STACK: E2BIG",
+		     "written for 4 KiB pages");
+	} else {
+		check("tiny.com with 3072 arguments under a 16 KiB RLIMIT_STACK: E2BIG",
+		      stack_too_small, "./tiny.com");
+		check("push42." KING " with 3072 arguments under a 16 KiB RLIMIT_STACK: E2BIG",
+		      stack_too_small, "./push42." KING);
+	}
+	check("the rest of the last page is zeros, not what the page cache holds past the file",
+	      stale_page_cache);
+	check("an image started with READ_IMPLIES_EXEC runs without it",
+	      no_read_implies_exec);
+
+	/* 300 KiB of bytes of every value. */
+	data_len = 300 * 1024;
+	data = malloc(data_len);
+	if (!data)
+		return 2;
+	for (i = 0; i < data_len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		data[i] = x;
+	}
+	write_file(TMP "/data", data, data_len, 0644);
+	check("cat.com copies 300 KiB through the heap", copies, "./cat.com", 0);
+	check("cat." KING " copies 300 KiB and exits 116 ('t')", copies,
+	      "./cat." KING, 116);
+
+	/* Names and sizes that are not binaries of ours. */
+	copy_file("tiny.com", TMP "/.com");
+	check("a file named .com alone is refused", refused, TMP "/.com");
+	write_file(TMP "/empty.com", "", 0, 0755);
+	check("an empty .com is refused", refused, TMP "/empty.com");
+	copy_file("tiny.com", TMP "/tiny.bin");
+	check("tiny.com under another name is refused", refused, TMP "/tiny.bin");
+	check("vm.mmap_min_addr above 0x10000: EPERM, logged with its cause and the caller's pid first",
+	      mmap_min_addr_refused);
+
+	c_checks("com");
+	c_checks(KING);
+	{
+		char *argv[] = { "c/hello.elf", NULL };
+
+		check("C hello.elf (static ELF, nolibc) prints the same", expect,
+		      argv, NULL, "", 0, 0, "hello, world\n", 13);
+	}
+
+	if (module_loaded("binfmt_com"))
+		module_checks();
+	else
+		skip("the modules: unloaded, reloaded, in use while an image runs",
+		     "the formats are built in");
+
+	printf("1..%d\n", tap_n);
+	printf("%d passed, %d failed, %d skipped\n", tap_passed, tap_failed,
+	       tap_skipped);
+	return tap_failed ? 1 : 0;
+}
