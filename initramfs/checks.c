@@ -515,33 +515,52 @@ static bool stale_page_cache(void)
 }
 
 /*
- * An image never runs with READ_IMPLIES_EXEC, whatever its caller had:
- * its personality, read while it waits, lacks the flag.
+ * wait.com, started as R says with a pipe on its stdin (*FEED, its other
+ * end): it runs until release(*FEED).
  */
-static bool no_read_implies_exec(void)
+static pid_t start_waiting(struct run *r, int *feed)
 {
-	struct run r = { .in_fd = -1, .persona = PER_LINUX | READ_IMPLIES_EXEC };
 	char *argv[] = { "./wait.com", NULL };
-	unsigned long persona = ~0UL;
-	char path[64], *text;
-	size_t len;
 	int fds[2];
 	pid_t pid;
 
 	if (pipe(fds))
 		exit(2);
-	r.in_fd = fds[0];
-	pid = start(argv, &r);
+	r->in_fd = fds[0];
+	pid = start(argv, r);
 	close(fds[0]);
+	*feed = fds[1];
+	return pid;
+}
+
+static void release(int feed)
+{
+	if (write(feed, "x", 1) != 1)
+		diag("wait.com's stdin: %s", strerror(errno));
+	close(feed);
+}
+
+/*
+ * An image never runs with READ_IMPLIES_EXEC, whatever its caller had:
+ * its personality, read while it waits, lacks the flag.
+ */
+static bool no_read_implies_exec(void)
+{
+	struct run r = { .persona = PER_LINUX | READ_IMPLIES_EXEC };
+	unsigned long persona = ~0UL;
+	char path[64], *text;
+	size_t len;
+	int feed;
+	pid_t pid;
+
+	pid = start_waiting(&r, &feed);
 	if (runs_as(pid, "wait.com")) {
 		snprintf(path, sizeof(path), "/proc/%d/personality", pid);
 		text = slurp(path, &len);
 		persona = strtoul(text, NULL, 16);
 		free(text);
 	}
-	if (write(fds[1], "x", 1) != 1)
-		diag("wait.com's stdin: %s", strerror(errno));
-	close(fds[1]);
+	release(feed);
 	finish(pid, &r);
 	free(r.out);
 	if (persona != ~0UL && !(persona & READ_IMPLIES_EXEC))
@@ -746,24 +765,17 @@ static void module_checks(void)
 		"tiny.com", "hello.com", "cat.com", "*." KING, "push42." KING,
 		"cat." KING,
 	};
-	struct run r = { .in_fd = -1 };
-	char *argv[] = { "./wait.com", NULL };
+	struct run r = { 0 };
 	char what[128];
 	unsigned int i;
-	int fds[2];
+	int feed;
 	pid_t pid;
 
-	if (pipe(fds))
-		exit(2);
-	r.in_fd = fds[0];
-	pid = start(argv, &r);
-	close(fds[0]);
+	pid = start_waiting(&r, &feed);
 	if (wanted("rmmod binfmt_com fails while wait.com runs"))
 		result(runs_as(pid, "wait.com") && rmmod_fails("binfmt_com"),
 		       "rmmod binfmt_com fails while wait.com runs");
-	if (write(fds[1], "x", 1) != 1)
-		diag("wait.com's stdin: %s", strerror(errno));
-	close(fds[1]);
+	release(feed);
 	finish(pid, &r);
 	check("wait.com exits 42 once it has read", exited_with, "wait.com", &r, 42);
 	free(r.out);
