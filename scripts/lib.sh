@@ -112,6 +112,17 @@ counts() {
 	done
 }
 
+# own_group COMMAND...: exec COMMAND as the leader of a process group of
+# its own, whose id is its pid: after "own_group CMD &", $! names the
+# group, for kill -- -$!. Not setsid(1), which forks when its caller
+# leads a group (under job control), so that $! would be a parent gone
+# at once. SIGINT is restored, which a command started with & ignores.
+own_group() {
+	# shellcheck disable=SC2016 # perl's variables
+	exec perl -e 'setpgrp(0, 0) or die "setpgrp: $!"; $SIG{INT} = "DEFAULT";
+		exec @ARGV or die "$ARGV[0]: $!"' -- "$@"
+}
+
 # obj_dir VARIANT: the O= directory of a kernel configuration.
 obj_dir() { echo "$BUILD/obj-$KNAME-$1"; }
 
