@@ -2,8 +2,10 @@
 /*
  * The in-guest checks that every architecture runs, on the programs of
  * /progs (test-programs/ARCH/, listed with their sizes in
- * /progs/programs.list): flatcom-checks [WORD]. With WORD, only the
- * checks whose description has WORD in it run.
+ * /progs/programs.list), and the series' kselftest (/bin/binfmt_com_test,
+ * a result for each of its cases): flatcom-checks [WORD]. With WORD, only
+ * the checks whose description has WORD in it run (kselftest cases by
+ * their name, "kselftest dir.NAME").
  *
  * Prints TAP: "ok N - WHAT", "not ok N - WHAT" (with "#" lines saying
  * why), "ok N - WHAT # SKIP WHY", then the plan and, last, "N passed,
@@ -15,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -790,6 +794,204 @@ static void module_checks(void)
 	check("*." KING " exits 42 again", exits, "./*." KING, 42);
 }
 
+/*
+ * The series' kselftest (tools/testing/selftests/binfmt_com), one result
+ * here for each of its cases, with what a failing case said above it.
+ */
+#define KSELFTEST "/bin/binfmt_com_test"
+#define KSELFTEST_LOG TMP "/kselftest"
+
+/*
+ * kselftest_run: the kselftest with ARGS, its stdout and stderr in LOG;
+ * with NOEXEC, in a mount namespace whose /tmp is a noexec, nosuid
+ * tmpfs, and a short storm. Its wait status, or -1.
+ */
+static int kselftest_run(char *const args[], bool noexec, char **log)
+{
+	char *argv[64] = { KSELFTEST };
+	int status = -1, i;
+	size_t len;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 62; i++)
+		argv[i + 1] = args[i];
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		int fd = open(KSELFTEST_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		if (noexec && (unshare(CLONE_NEWNS) ||
+			       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+			       mount("none", "/tmp", "tmpfs", MS_NOEXEC | MS_NOSUID, NULL) ||
+			       setenv("BINFMT_COM_STORM_EXECS", "4", 1))) {
+			perror("a noexec, nosuid tmpfs on /tmp");
+			_exit(126);
+		}
+		execv(argv[0], argv);
+		perror(argv[0]);
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) != pid)
+		status = -1;
+	*log = slurp(KSELFTEST_LOG, &len);
+	return status;
+}
+
+/* The harness's progress lines, which say nothing a result does not. */
+static bool kselftest_noise(const char *line)
+{
+	return !strncmp(line, "#  RUN", 6) || !strncmp(line, "# Totals", 8) ||
+	       !strncmp(line + 1 + strspn(line + 1, " "), "OK ", 3);
+}
+
+/*
+ * kselftest_relay: a result for each "ok N NAME" or "not ok N NAME" of
+ * LOG; how many there were, how many failed and how many the plan
+ * ("1..N") announced.
+ */
+static int kselftest_relay(char *log, int *failed, int *plan)
+{
+	char *line, *save, *name, *why, what[256];
+	int cases = 0;
+	bool ok;
+
+	*failed = 0;
+	*plan = -1;
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "1..", 3)) {
+			*plan = atoi(line + 3);
+			continue;
+		}
+		if (line[0] == '#') {
+			if (!kselftest_noise(line))
+				puts(line);
+			continue;
+		}
+		ok = !strncmp(line, "ok ", 3);
+		if (!ok && strncmp(line, "not ok ", 7))
+			continue;
+		name = strchr(line + (ok ? 3 : 7), ' ');
+		if (!name)
+			continue;
+		cases++;
+		*failed += !ok;
+		why = strstr(++name, " # SKIP");
+		if (why)
+			*why = '\0';
+		snprintf(what, sizeof(what), "kselftest %s", name);
+		if (why)
+			skip(what, why + 7 + strspn(why + 7, " "));
+		else
+			result(ok, what);
+	}
+	return cases;
+}
+
+/* kselftest_has: the kselftest said "ok N dir.NAME", not skipped. */
+static bool kselftest_has(const char *log, const char *name)
+{
+	const char *p = log;
+	size_t len = strlen(name);
+
+	while ((p = strstr(p, name))) {
+		const char *bol = p;
+
+		while (bol > log && bol[-1] != '\n')
+			bol--;
+		if (!strncmp(bol, "ok ", 3) && p[-1] == ' ' &&
+		    (p[len] == '\n' || p[len] == '\0'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/* diag_text: TITLE, then each line of TEXT, as "#" lines. */
+static void diag_text(const char *title, const char *text)
+{
+	const char *end;
+
+	diag("%s", title);
+	for (; *text; text = *end ? end + 1 : end) {
+		end = strchrnul(text, '\n');
+		diag("  %.*s", (int)(end - text), text);
+	}
+}
+
+static bool kselftest_noexec_tmp(void)
+{
+	char *args[] = { "-t", "com_entry_state", "-t", "setuid", NULL };
+	char *log;
+	int status = kselftest_run(args, true, &log);
+	bool ok = status == 0 && !strstr(log, "\nnot ok ") &&
+		  kselftest_has(log, "dir.com_entry_state") &&
+		  kselftest_has(log, "dir.setuid");
+
+	if (!ok) {
+		diag("wait status 0x%x", status);
+		diag_text("the kselftest under a noexec, nosuid /tmp said:", log);
+	}
+	free(log);
+	return ok;
+}
+
+static void kselftest_checks(void)
+{
+	char *args[64] = { NULL }, *log, *mounts, *after, *line, *save;
+	int n = 0, status, cases, failed, plan;
+	char what[256];
+	size_t len;
+
+	if (access(KSELFTEST, X_OK)) {
+		result(false, "kselftest binfmt_com_test is in the initramfs");
+		return;
+	}
+	/* The filter picks cases by name, with the harness's -t. */
+	if (*filter) {
+		kselftest_run((char *[]){ "-l", NULL }, false, &log);
+		for (line = strtok_r(log, "\n", &save); line && n < 60;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *t = strrchr(line, ' ');
+
+			if (line[0] == '#' || line[0] == '-' || !t || !t[1])
+				continue;
+			snprintf(what, sizeof(what), "kselftest dir.%s", t + 1);
+			if (wanted(what)) {
+				args[n++] = "-t";
+				args[n++] = strdup(t + 1);
+			}
+		}
+		free(log);
+		if (!n)
+			return;
+	}
+	mounts = slurp("/proc/mounts", &len);
+	status = kselftest_run(args, false, &log);
+	cases = kselftest_relay(log, &failed, &plan);
+	free(log);
+	/* A crash would end the run early: every case has its result. */
+	if (cases != plan || !WIFEXITED(status) || !WEXITSTATUS(status) != !failed)
+		diag("%d results of a plan of %d; wait status 0x%x", cases, plan, status);
+	result(cases > 0 && cases == plan && WIFEXITED(status) &&
+	       !WEXITSTATUS(status) == !failed,
+	       "kselftest ran all its cases, and its exit status says the same");
+	after = slurp("/proc/mounts", &len);
+	if (wanted("kselftest left no mount behind")) {
+		if (strcmp(mounts, after)) {
+			diag_text("/proc/mounts before the kselftest:", mounts);
+			diag_text("and after:", after);
+		}
+		result(!strcmp(mounts, after), "kselftest left no mount behind");
+	}
+	free(mounts);
+	free(after);
+	check("kselftest runs under a noexec, nosuid /tmp, skipping nothing",
+	      kselftest_noexec_tmp);
+}
+
 /* The lines "1" to "N", up or down, for tac. */
 static char *lines(int n, bool down, size_t *len)
 {
@@ -1018,6 +1220,7 @@ int main(int argc, char **argv)
 	else
 		skip("the modules: unloaded, reloaded, in use while an image runs",
 		     "the formats are built in");
+	kselftest_checks();
 
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed, %d skipped\n", tap_passed, tap_failed,

@@ -5,8 +5,10 @@
  * loads the modules of /lib/modules, and does what the kernel command
  * line's flatcom= asks, as init.sh does on x86-64:
  *   flatcom=test   the checks every architecture runs
- *                  (/bin/flatcom-checks, initramfs/checks.c); with
- *                  flatcom.filter=WORD only those with WORD in their name
+ *                  (/bin/flatcom-checks, initramfs/checks.c), the
+ *                  kselftest among them; with flatcom.filter=WORD only
+ *                  those with WORD in their name, with flatcom.storm=N
+ *                  a storm of N execs in the kselftest
  *   flatcom=run    run tiny.com and *.<king> from /progs, each as the
  *                  shell would ("$ ./tiny.com; echo $?"), and show their
  *                  exit statuses
@@ -72,11 +74,14 @@ static void load_modules(void)
 	}
 }
 
+/* flatcom.storm=N: the kselftest's storm of execs, in its environment. */
+static char storm[64];
+
 /* Run ARGV as a shell would, and return what "echo $?" would show. */
 static int run(char *const argv[])
 {
 	const char *path = argv[0];
-	char *envp[] = { "PATH=/bin", NULL };
+	char *envp[] = { "PATH=/bin", storm[0] ? storm : NULL, NULL };
 	int status;
 	pid_t pid;
 
@@ -166,6 +171,9 @@ int main(void)
 			mode = arg + 8;
 		else if (!strncmp(arg, "flatcom.filter=", 15))
 			filter = arg + 15;
+		else if (!strncmp(arg, "flatcom.storm=", 14))
+			snprintf(storm, sizeof(storm),
+				 "BINFMT_COM_STORM_EXECS=%s", arg + 14);
 	if (!strcmp(mode, "probe"))
 		verdict(0);
 

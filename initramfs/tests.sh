@@ -65,34 +65,6 @@ refused() {
 	return 1
 }
 
-# The kselftest mounts only in a mount namespace of its own.
-mounts_unchanged() {
-	cmp -s "$tmp/mounts.before" /proc/mounts && return 0
-	echo "# /proc/mounts before and after the kselftest:"
-	diff "$tmp/mounts.before" /proc/mounts | sed 's/^/#   /'
-	return 1
-}
-
-# The kselftest works in a tmpfs of its own: a noexec, nosuid /tmp (in a
-# mount namespace of this check's) neither fails nor skips its cases.
-# Two cases that need an executable /tmp and a suid one (6.1's harness
-# has no -t and runs them all: its storm is then kept short).
-kselftest_noexec_tmp() {
-	BINFMT_COM_STORM_EXECS=4 unshare -m sh -c '
-		mount -t tmpfs -o noexec,nosuid none /tmp &&
-		exec binfmt_com_test -t com_entry_state -t setuid' \
-		> "$tmp/kselftest-noexec" 2>&1
-	status=$?
-	if [ "$status" = 0 ] && ! grep -q '^not ok' "$tmp/kselftest-noexec" &&
-		grep -q '^ok [0-9]* dir.com_entry_state$' "$tmp/kselftest-noexec" &&
-		grep -q '^ok [0-9]* dir.setuid$' "$tmp/kselftest-noexec"; then
-		return 0
-	fi
-	echo "# the kselftest under a noexec, nosuid /tmp exited $status:"
-	sed 's/^/#   /' "$tmp/kselftest-noexec"
-	return 1
-}
-
 tap_begin
 [ -z "$filter" ] || echo "# only the checks with '$filter' in their name"
 # kmemleak, in a debug kernel: forget what boot left, scan at the end.
@@ -165,44 +137,6 @@ elif wanted "order of formats"; then
 	check "order of formats: binfmt_script and binfmt_misc load again" formats_in \
 		binfmt_com binfmt_calm binfmt_misc binfmt_script
 	misc_off
-fi
-
-# The series' kselftest: one line here for each of its tests.
-if [ -x /bin/binfmt_com_test ]; then
-	# The filter picks kselftest cases by name, with the harness's -t.
-	set --
-	if [ -n "$filter" ]; then
-		for t in $(binfmt_com_test -l 2>&1 | sed -n 's/^[^-#].* \([a-z0-9_]*\)$/\1/p'); do
-			! wanted "kselftest dir.$t" || set -- "$@" -t "$t"
-		done
-	fi
-	if [ -z "$filter" ] || [ $# -gt 0 ]; then
-		cp /proc/mounts "$tmp/mounts.before"
-		binfmt_com_test "$@" > "$tmp/kselftest" 2>&1
-		grep '^#' "$tmp/kselftest" | grep -v -e '^#  RUN' -e '^#  *OK' -e '^# Totals'
-		sed -En 's/^(not ok|ok) [0-9]+ (.*)$/\1|\2/p' "$tmp/kselftest" > "$tmp/kselftest.tap"
-		while IFS='|' read -r verdict name; do
-			case "$verdict|$name" in
-			"ok|"*"# SKIP"*) tap_skip "kselftest ${name%% # SKIP*}" "SKIPPED:${name#*# SKIP}" ;;
-			"ok|"*) tap_ok "kselftest $name" ;;
-			*)
-				tap_not_ok "kselftest $name"
-				# What the case said, again, right under its verdict.
-				awk -v t="$name" '$2 == "RUN" && $3 == t { on = 1; next }
-					on && /^(not )?ok / { exit }
-					on { print "#   " $0 }' "$tmp/kselftest"
-				;;
-			esac
-		done < "$tmp/kselftest.tap"
-		[ -s "$tmp/kselftest.tap" ] || not_ok "kselftest ran"
-		check "kselftest left no mount behind" mounts_unchanged
-	fi
-	check "kselftest runs under a noexec, nosuid /tmp, skipping nothing" \
-		kselftest_noexec_tmp
-	check "vm.mmap_min_addr refusal was logged, naming the sysctl" \
-		sh -c 'dmesg | grep -q "not allowed, see vm.mmap_min_addr"'
-else
-	not_ok "kselftest binfmt_com_test is in the initramfs"
 fi
 
 if [ ! -w "$kmemleak" ]; then

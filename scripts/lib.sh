@@ -304,6 +304,66 @@ lock() {
 	export LOCKS_HELD="${LOCKS_HELD-} $1"
 }
 
+# path_sub FROM TO: a sed command that changes the path FROM to TO
+# where it is a whole path or a path's first part.
+path_sub() {
+	local re rep
+	re=$(printf '%s' "$1" | sed 's/[].[*^$#\\]/\\&/g')
+	rep=$(printf '%s' "$2" | sed 's/[\\&#]/\\&/g')
+	printf 's#%s\\([/" :'"'"']\\|$\\)#%s\\1#g' "$re" "$rep"
+}
+
+# seed_build OBJ: the first build of a variant in OBJ (configured by
+# scripts/kernel-config, never built) starts from a copy of the build of
+# another variant of the same tree and architecture, the one whose
+# configuration is nearest, if they differ in at most 20 options (as
+# builtin and modules do: the formats and the KUnit tests). kbuild then
+# compiles only what depends on the options that differ, where ccache
+# would still preprocess every file. OBJ keeps its own .config (made
+# newer than the copy's, so that kbuild reads it) and the records of
+# scripts/kernel-config. A copy that another command is building is
+# not taken; one that was interrupted is undone by the next run.
+seed_build() {
+	local obj=$1 best='' bestn=21 d n fd f
+	if [ -d "$obj.unseeded" ]; then
+		[ -d "$obj" ] || mv "$obj.unseeded" "$obj"
+		rm -rf "$obj.unseeded"
+	fi
+	rm -rf "$obj.seed"
+	[ ! -f "$obj/vmlinux" ] || return 0
+	for d in "$BUILD/obj-$KNAME"-*; do
+		if [ "$d" = "$obj" ] || [ ! -f "$d/vmlinux" ] || [ ! -f "$d/.config" ]; then
+			continue
+		fi
+		n=$(diff <(grep '^CONFIG_' "$d/.config" | sort) \
+			<(grep '^CONFIG_' "$obj/.config" | sort) | grep -c '^[<>]') || true
+		if [ "$n" -lt "$bestn" ]; then
+			best=$d bestn=$n
+		fi
+	done
+	[ -n "$best" ] || return 0
+	mkdir -p "$BUILD/locks"
+	exec {fd}>"$BUILD/locks/${best##*/}"
+	if ! flock -n "$fd"; then
+		exec {fd}>&-
+		return 0
+	fi
+	msg "starting from a copy of ${best##*/}, whose .config differs in $bestn lines"
+	cp -a "$best" "$obj.seed"
+	exec {fd}>&-
+	for f in .config .flat-com-config .flat-com-inputs .flat-com-obj; do
+		rm -f "$obj.seed/$f"
+		[ ! -f "$obj/$f" ] || cp -p "$obj/$f" "$obj.seed/$f"
+	done
+	touch "$obj.seed/.config"
+	rm -rf "$obj.seed/.kconfig-scratch"
+	grep -rlIZF -e "$best" "$obj.seed" |
+		xargs -0 -r sed -i "$(path_sub "$best" "$obj")"
+	mv "$obj" "$obj.unseeded"
+	mv "$obj.seed" "$obj"
+	rm -rf "$obj.unseeded"
+}
+
 # kbuild_stamps: fixed build stamps, so that the same sources make the
 # same init/version.o and bzImage, whichever build this is (ccache hits,
 # and the replays of scripts/check, depend on it).
