@@ -15,6 +15,11 @@
  *   flatcom=shell  a prompt that runs one program a line (no shell:
  *                  there is none on these guests) and shows its exit
  *                  status
+ *   flatcom=bench  time the programs of /bench, in the order of
+ *                  /bench/order (flatcom.rounds=R, flatcom.execs=N: see
+ *                  /bin/bench, initramfs/bench.c), and print their CSV
+ *                  between "bench-csv-begin" and "bench-csv-end", as
+ *                  init.sh does
  *   flatcom=probe  nothing: the boot only checks that init starts
  * There is no isa-debug-exit device on these machines: the verdict is a
  * console line, "flatcom: verdict N" (0: passed), and then the machine
@@ -100,6 +105,47 @@ static int run(char *const argv[])
 	return WEXITSTATUS(status);
 }
 
+/* What bench's timings are taken with, at the start and at the end. */
+static void clock_report(const char *when)
+{
+	char clock[64] = "unknown";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+
+	if (f) {
+		if (fgets(clock, sizeof(clock), f))
+			clock[strcspn(clock, "\n")] = '\0';
+		fclose(f);
+	}
+	printf("guest clocksource%s%s: %s\n", when ? " at the " : "", when ? when : "", clock);
+}
+
+/* flatcom=bench: /bin/bench ROUNDS EXECS, on the programs of /bench/order. */
+static int bench(const char *rounds, const char *execs)
+{
+	char *argv[16] = { "/bin/bench", (char *)rounds, (char *)execs };
+	static char names[16][64];
+	int argc = 3, rc;
+	FILE *order;
+
+	if (chdir("/bench") || !(order = fopen("order", "r"))) {
+		perror("init: /bench/order");
+		return 1;
+	}
+	while (argc < 15 && fgets(names[argc], sizeof(names[argc]), order)) {
+		names[argc][strcspn(names[argc], "\n")] = '\0';
+		argv[argc] = names[argc];
+		argc++;
+	}
+	fclose(order);
+	argv[argc] = NULL;
+	printf("bench: %s rounds of %s execs of each program\n", rounds, execs);
+	printf("bench-csv-begin\n");
+	rc = run(argv);
+	printf("bench-csv-end\n");
+	clock_report("end");
+	return rc;
+}
+
 /*
  * The prompt of flatcom=shell: each line is a program and its arguments,
  * split at blanks, run from /progs; "cd DIR" and "exit" are understood.
@@ -140,7 +186,7 @@ int main(void)
 {
 	static const char * const progs[] = { "./tiny.com", "./*.\u265a" };
 	char cmdline[4096] = "";
-	const char *mode = "test", *filter = "";
+	const char *mode = "test", *filter = "", *rounds = "21", *execs = "200";
 	int fd, status = 0;
 	unsigned int i;
 	char *arg;
@@ -171,6 +217,10 @@ int main(void)
 			mode = arg + 8;
 		else if (!strncmp(arg, "flatcom.filter=", 15))
 			filter = arg + 15;
+		else if (!strncmp(arg, "flatcom.rounds=", 15))
+			rounds = arg + 15;
+		else if (!strncmp(arg, "flatcom.execs=", 14))
+			execs = arg + 14;
 		else if (!strncmp(arg, "flatcom.storm=", 14))
 			snprintf(storm, sizeof(storm),
 				 "BINFMT_COM_STORM_EXECS=%s", arg + 14);
@@ -178,6 +228,10 @@ int main(void)
 		verdict(0);
 
 	load_modules();
+	if (!strcmp(mode, "bench")) {
+		clock_report(NULL);
+		verdict(bench(rounds, execs));
+	}
 	if (!strcmp(mode, "test")) {
 		char *argv[] = { "/bin/flatcom-checks", (char *)filter, NULL };
 
@@ -192,7 +246,7 @@ int main(void)
 		verdict(0);
 	}
 	if (strcmp(mode, "run")) {
-		printf("init: flatcom=%s is not there on this architecture (test, run, shell, probe)\n",
+		printf("init: flatcom=%s is not there on this architecture (test, run, shell, bench, probe)\n",
 		       mode);
 		verdict(1);
 	}

@@ -155,7 +155,7 @@ guest_prepare() {
 # (bench or profile) for ROUNDS rounds of EXECS execs of each program,
 # and print the path of its console log, which has the figures.
 guest_figures() {
-	local log=$BUILD/logs/$KVER-$2-$1.log
+	local log=$BUILD/logs/$KNAME-$2-$1.log
 	msg "in the guest: $3 rounds of $4 execs of each program ($1)"
 	"$TOP/scripts/boot" --mode "$1" --timeout 3000 \
 		--param "flatcom.rounds=$3" --param "flatcom.execs=$4" \
