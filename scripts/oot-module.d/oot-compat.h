@@ -22,6 +22,7 @@
 #include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/sizes.h>
+#include <linux/xattr.h>
 #include <asm/elf.h>
 #include <asm/unistd.h>
 
@@ -40,6 +41,21 @@ static inline long flat_com_oot_sysctl(const char *path, long fallback)
 		val = fallback;
 	filp_close(f, NULL);
 	return val;
+}
+
+/* A boolean module parameter, read through sysfs as a user would. */
+static inline bool flat_com_oot_param(const char *path)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	char c = 'N';
+	loff_t pos = 0;
+
+	if (IS_ERR(f))
+		return false;
+	if (kernel_read(f, &c, 1, &pos) != 1)
+		c = 'N';
+	filp_close(f, NULL);
+	return c == 'Y' || c == 'y' || c == '1';
 }
 
 /* An lvalue, for READ_ONCE(): the sysctl's value at the time of asking. */
@@ -96,6 +112,45 @@ static inline int flat_com_oot_enough_memory(struct mm_struct *mm, long pages)
 	flat_com_oot_enough_memory(mm, pages)
 #undef vm_unacct_memory
 #define vm_unacct_memory(pages) do { } while (0)
+
+/*
+ * may_expand_vm() of mm/mmap.c, not exported: RLIMIT_AS, and
+ * RLIMIT_DATA for a private writable mapping, with its exception for a
+ * zero soft limit and the ignore_rlimit_data parameter (read here from
+ * sysfs), without its warning.
+ */
+static inline bool flat_com_oot_may_expand_vm(struct mm_struct *mm,
+					      vm_flags_t flags,
+					      unsigned long npages)
+{
+	if (mm->total_vm + npages > rlimit(RLIMIT_AS) >> PAGE_SHIFT)
+		return false;
+	if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE &&
+	    mm->data_vm + npages > rlimit(RLIMIT_DATA) >> PAGE_SHIFT) {
+		if (!rlimit(RLIMIT_DATA) &&
+		    mm->data_vm + npages <= rlimit_max(RLIMIT_DATA) >> PAGE_SHIFT)
+			return true;
+		return flat_com_oot_param("/sys/module/kernel/parameters/ignore_rlimit_data");
+	}
+	return true;
+}
+#define may_expand_vm flat_com_oot_may_expand_vm
+
+/*
+ * Not exported: whether a file has capabilities, as commoncap, the only
+ * security module with an inode_need_killpriv hook, says. An error
+ * other than "no such attribute" counts as privileges (not ruled out).
+ */
+static inline int flat_com_oot_need_killpriv(struct dentry *dentry)
+{
+	int err = __vfs_getxattr(dentry, d_inode(dentry), XATTR_NAME_CAPS,
+				 NULL, 0);
+
+	if (err == -ENODATA || err == -EOPNOTSUPP)
+		return 0;
+	return err > 0 ? 1 : err;
+}
+#define security_inode_need_killpriv flat_com_oot_need_killpriv
 
 static inline unsigned long flat_com_oot_stack_top(unsigned long top)
 {
