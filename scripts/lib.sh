@@ -313,6 +313,18 @@ path_sub() {
 	printf 's#%s\\([/" :'"'"']\\|$\\)#%s\\1#g' "$re" "$rep"
 }
 
+# obj_copy FROM TO AS [TREE]: TO becomes a copy of the build directory
+# FROM, to be moved to AS: FROM's path in kbuild's records becomes AS
+# (and the kernel tree's TREE, if given: a build of another worktree).
+obj_copy() {
+	local from=$1 to=$2 as=$3 tree=${4:-$KTREE}
+	cp -a "$from" "$to"
+	rm -rf "$to/.kconfig-scratch"
+	grep -rlIZF -e "$KTREE" -e "$from" "$to" |
+		xargs -0 -r sed -i "$(path_sub "$KTREE" "$tree"); $(path_sub "$from" "$as")"
+	ln -sfn "$tree" "$to/source"
+}
+
 # seed_build OBJ: the first build of a variant in OBJ (configured by
 # scripts/kernel-config, never built) starts from a copy of the build of
 # another variant of the same tree and architecture, the one whose
@@ -349,16 +361,13 @@ seed_build() {
 		return 0
 	fi
 	msg "starting from a copy of ${best##*/}, whose .config differs in $bestn lines"
-	cp -a "$best" "$obj.seed"
+	obj_copy "$best" "$obj.seed" "$obj"
 	exec {fd}>&-
 	for f in .config .flat-com-config .flat-com-inputs .flat-com-obj; do
 		rm -f "$obj.seed/$f"
 		[ ! -f "$obj/$f" ] || cp -p "$obj/$f" "$obj.seed/$f"
 	done
 	touch "$obj.seed/.config"
-	rm -rf "$obj.seed/.kconfig-scratch"
-	grep -rlIZF -e "$best" "$obj.seed" |
-		xargs -0 -r sed -i "$(path_sub "$best" "$obj")"
 	mv "$obj" "$obj.unseeded"
 	mv "$obj.seed" "$obj"
 	rm -rf "$obj.unseeded"
