@@ -69,6 +69,16 @@ static inline int *flat_com_oot_randomize_va_space(void)
 
 #undef randomize_va_space
 #define randomize_va_space (*flat_com_oot_randomize_va_space())
+static inline int *flat_com_oot_max_map_count(void)
+{
+	static int val;
+
+	val = flat_com_oot_sysctl("/proc/sys/vm/max_map_count", 65530);
+	return &val;
+}
+
+#undef sysctl_max_map_count
+#define sysctl_max_map_count (*flat_com_oot_max_map_count())
 #undef dac_mmap_min_addr
 #define dac_mmap_min_addr \
 	((unsigned long)flat_com_oot_sysctl("/proc/sys/vm/mmap_min_addr", 65536))
