@@ -58,25 +58,25 @@ static inline bool flat_com_oot_param(const char *path)
 	return c == 'Y' || c == 'y' || c == '1';
 }
 
-/* An lvalue, for READ_ONCE(): the sysctl's value at the time of asking. */
-static inline int *flat_com_oot_randomize_va_space(void)
-{
-	static int val;
-
-	val = flat_com_oot_sysctl("/proc/sys/kernel/randomize_va_space", 2);
-	return &val;
+/*
+ * An lvalue of the sysctl at @path, for READ_ONCE(): its value at the
+ * time of asking.
+ */
+#define FLAT_COM_OOT_SYSCTL_INT(name, path, fallback)			\
+static inline int *flat_com_oot_##name(void)				\
+{									\
+	static int val;							\
+									\
+	val = flat_com_oot_sysctl(path, fallback);			\
+	return &val;							\
 }
+
+FLAT_COM_OOT_SYSCTL_INT(randomize_va_space,
+			"/proc/sys/kernel/randomize_va_space", 2)
+FLAT_COM_OOT_SYSCTL_INT(max_map_count, "/proc/sys/vm/max_map_count", 65530)
 
 #undef randomize_va_space
 #define randomize_va_space (*flat_com_oot_randomize_va_space())
-static inline int *flat_com_oot_max_map_count(void)
-{
-	static int val;
-
-	val = flat_com_oot_sysctl("/proc/sys/vm/max_map_count", 65530);
-	return &val;
-}
-
 #undef sysctl_max_map_count
 #define sysctl_max_map_count (*flat_com_oot_max_map_count())
 #undef dac_mmap_min_addr
