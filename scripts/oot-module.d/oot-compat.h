@@ -17,11 +17,13 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/sizes.h>
+#include <linux/user_namespace.h>
 #include <linux/xattr.h>
 #include <asm/elf.h>
 #include <asm/unistd.h>
@@ -161,6 +163,19 @@ static inline int flat_com_oot_need_killpriv(struct dentry *dentry)
 	return err > 0 ? 1 : err;
 }
 #define security_inode_need_killpriv flat_com_oot_need_killpriv
+
+/*
+ * mnt_may_suid() of fs/namespace.c, not exported, without its check that
+ * the mount is in the caller's mount namespace: a file on a mount of
+ * another one is then declined when it could raise privileges, instead
+ * of run without them.
+ */
+static inline bool flat_com_oot_may_suid(struct vfsmount *mnt)
+{
+	return !(mnt->mnt_flags & MNT_NOSUID) &&
+	       current_in_userns(mnt->mnt_sb->s_user_ns);
+}
+#define mnt_may_suid flat_com_oot_may_suid
 
 static inline unsigned long flat_com_oot_stack_top(unsigned long top)
 {
