@@ -117,10 +117,35 @@ counts() {
 # group, for kill -- -$!. Not setsid(1), which forks when its caller
 # leads a group (under job control), so that $! would be a parent gone
 # at once. SIGINT is restored, which a command started with & ignores.
+# With OWN_GROUP_STATUS=FILE, the leader is a perl that runs COMMAND in
+# that group and writes its exit status (128 + the signal for a signal)
+# to FILE: see job_status.
 own_group() {
 	# shellcheck disable=SC2016 # perl's variables
 	exec perl -e 'setpgrp(0, 0) or die "setpgrp: $!"; $SIG{INT} = "DEFAULT";
-		exec @ARGV or die "$ARGV[0]: $!"' -- "$@"
+		my $out = $ENV{OWN_GROUP_STATUS};
+		exec @ARGV or die "$ARGV[0]: $!" unless $out;
+		$SIG{INT} = $SIG{TERM} = "IGNORE";
+		my $pid = fork // die "fork: $!";
+		if (!$pid) { $SIG{INT} = $SIG{TERM} = "DEFAULT"; exec @ARGV or die "$ARGV[0]: $!"; }
+		waitpid($pid, 0);
+		my $rc = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+		open(my $f, ">", "$out.tmp") or die "$out: $!";
+		print $f "$rc\n";
+		close($f) and rename("$out.tmp", $out) or die "$out: $!";
+		exit $rc;' -- "$@"
+}
+
+# job_status PID FILE: once the background job PID has ended, set
+# job_rc to the exit status it wrote to FILE ("none" if it wrote none).
+# Not wait's: bash forgets a job's status when a later child of the
+# shell gets the same PID, and a kernel build forks more processes than
+# the default kernel.pid_max (32768) while a guest or sphinx runs beside
+# it. Not in $(...) either, whose subshell cannot wait for the job.
+job_status() {
+	wait "$1" 2>/dev/null || true
+	# shellcheck disable=SC2034 # the caller's to read
+	job_rc=$(cat "$2" 2>/dev/null || echo none)
 }
 
 # obj_dir VARIANT: the O= directory of a kernel configuration.
