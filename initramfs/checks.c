@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -795,6 +796,500 @@ static void module_checks(void)
 }
 
 /*
+ * Systematic fault injection (CONFIG_FAULT_INJECTION, the debug kernel):
+ * for N = 1, 2, ..., the Nth allocation or user copy of an execve() that
+ * could fail does (/proc/PID/fail-nth), until an exec completes with
+ * none failed. Each N ends in one of three ways: execve() returns an
+ * errno and the caller runs on; the new image is killed (a failure past
+ * the point of no return); or the image runs as it does with nothing
+ * failed (the exec could do without what failed, or did it again: a
+ * user copy whose page fault fails is redone, byte by byte on x86-64,
+ * and the second fault succeeds). Never ENOEXEC: a format whose
+ * allocation fails must not pass the file on as not its own. KASAN,
+ * lockdep and the console scan of the harness catch the rest, kmemleak
+ * the leaks (at the end of tests.sh).
+ *
+ * The child stops at its exec event (PTRACE_O_TRACEEXEC: nothing is
+ * allocated for that stop), where the exec is complete: its fail-nth
+ * is still counting down if nothing failed. The parent turns injection
+ * off there and lets the image run.
+ *
+ * Where each failure was comes from the kernel log: with verbose 2, the
+ * fault attributes log their name and a stack trace (at the default
+ * level, which the console is set not to print while this runs; it
+ * still prints warnings and worse).
+ */
+#define FAULT_DEBUGFS "/sys/kernel/debug/"
+#define FAULT_MAX 5000
+#define FAULT_SECONDS 30
+
+enum fault_end { F_NONE, F_ERRNO, F_KILLED, F_RAN, F_BAD };
+
+struct fault_case {
+	const char *name;
+	char **argv;
+	char **envp;
+	const char *in;			/* stdin, or /dev/null */
+	int status;			/* the exit status it has */
+	const char *out;		/* what it prints, */
+	size_t out_len;			/* so many bytes */
+};
+
+/* The setting FILE of the fault attributes, and what it was. */
+static const struct {
+	const char *file, *value;
+} fault_settings[] = {
+	{ FAULT_DEBUGFS "failslab/ignore-gfp-wait", "N" },
+	{ FAULT_DEBUGFS "fail_page_alloc/ignore-gfp-wait", "N" },
+	{ FAULT_DEBUGFS "fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ FAULT_DEBUGFS "fail_page_alloc/min-order", "0" },
+	{ FAULT_DEBUGFS "failslab/verbose", "2" },
+	{ FAULT_DEBUGFS "fail_page_alloc/verbose", "2" },
+	{ FAULT_DEBUGFS "fail_usercopy/verbose", "2" },
+	{ FAULT_DEBUGFS "failslab/verbose_ratelimit_interval_ms", "0" },
+	{ FAULT_DEBUGFS "fail_page_alloc/verbose_ratelimit_interval_ms", "0" },
+	{ FAULT_DEBUGFS "fail_usercopy/verbose_ratelimit_interval_ms", "0" },
+	/* console: warnings and worse; messages without a level: not */
+	{ "/proc/sys/kernel/printk", "5 6 1 7" },
+};
+#define FAULT_SETTINGS (sizeof(fault_settings) / sizeof(fault_settings[0]))
+static char fault_old[FAULT_SETTINGS][32];
+
+/* fault_setup: the settings made (OFF: put back); false if one failed. */
+static bool fault_setup(bool off)
+{
+	bool ok = true;
+	size_t i, len;
+
+	for (i = 0; i < FAULT_SETTINGS; i++) {
+		if (!off) {
+			char *v = slurp(fault_settings[i].file, &len);
+
+			snprintf(fault_old[i], sizeof(fault_old[i]), "%s", v);
+			free(v);
+		}
+		ok &= write_sysctl(fault_settings[i].file,
+				   off ? fault_old[i] : fault_settings[i].value);
+	}
+	return ok;
+}
+
+/* Frames of the allocators and of fault injection: not where a failure is. */
+static bool fault_frame_inner(const char *fn)
+{
+	static const char * const inner[] = {
+		"dump_stack", "fail_dump", "should_fail", "__should_fail",
+		"should_failslab", "slab_", "kmem_cache_alloc", "__kmem_cache",
+		"__kmalloc", "kmalloc", "kzalloc", "kvmalloc", "__kvmalloc",
+		"alloc_pages", "__alloc_pages", "alloc_frozen", "__alloc_frozen",
+		"folio_alloc", "__folio_alloc", "vma_alloc_folio", "prepare_alloc",
+		"__get_free_pages", "get_zeroed_page", "_copy_from_user",
+		"_copy_to_user", "copy_from_user", "copy_to_user",
+		"strncpy_from_user", "kasan_", "__kasan", "kmemleak_",
+		"create_object", "__create_object", "__alloc_object",
+		"mem_pool_alloc", "alloc_slab", "allocate_slab", "new_slab",
+		"___slab_alloc", "__slab_alloc",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(inner) / sizeof(inner[0]); i++)
+		if (!strncmp(fn, inner[i], strlen(inner[i])))
+			return true;
+	return false;
+}
+
+/* A frame of the exec: where the path that failed came from. */
+static bool fault_frame_exec(const char *fn)
+{
+	return strstr(fn, "flat_com") || strstr(fn, "binfmt") ||
+	       strstr(fn, "exec") || strstr(fn, "bprm") ||
+	       strstr(fn, "copy_string") || strstr(fn, "arg_pages");
+}
+
+/*
+ * fault_site: from the kernel log records since the last call (KMSG, an
+ * open /dev/kmsg), where the failure was: the fault attribute, the
+ * first two callers outside the allocators and the first caller of the
+ * exec's own after them, "failslab: a < b ... c"; SITE is "" if nothing
+ * was logged (__GFP_NOWARN allocations log nothing).
+ */
+static void fault_site(int kmsg, char *site, size_t size)
+{
+	enum { IDLE, HEADER, TRACE } state = IDLE;
+	char rec[1024], *msg, *end;
+	int frames = 0;
+	bool exec_seen = false;
+	ssize_t n;
+
+	site[0] = '\0';
+	for (;;) {
+		n = read(kmsg, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten: on from the oldest */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		msg++;
+		msg[strcspn(msg, "\n")] = '\0';
+		/* one record: "FAULT_INJECTION: ...\x0aname failslab, ..." */
+		if (!strncmp(msg, "FAULT_INJECTION: forcing a failure.", 35)) {
+			char *name = strstr(msg, "name ");
+
+			state = HEADER;
+			frames = 0;
+			exec_seen = false;
+			site[0] = '\0';
+			if (name)
+				snprintf(site, size, "%.*s:",
+					 (int)strcspn(name + 5, ","), name + 5);
+			continue;
+		}
+		if (state == HEADER && !strcasecmp(msg, "Call Trace:")) {
+			state = TRACE;
+			continue;
+		}
+		if (state != TRACE)
+			continue;
+		while (*msg == ' ')
+			msg++;
+		if (!strcmp(msg, "</TASK>")) {
+			state = IDLE;
+			continue;
+		}
+		end = strchr(msg, '+');
+		if (!end || !strncmp(msg, "? ", 2) || exec_seen)
+			continue;
+		*end = '\0';
+		if (fault_frame_inner(msg))
+			continue;
+		if (frames < 2) {
+			snprintf(site + strlen(site), size - strlen(site), "%s%s",
+				 frames ? " < " : " ", msg);
+			frames++;
+			exec_seen = fault_frame_exec(msg);
+		} else if (fault_frame_exec(msg)) {
+			snprintf(site + strlen(site), size - strlen(site),
+				 " ... %s", msg);
+			exec_seen = true;
+		}
+	}
+}
+
+static void fault_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * fault_run: C's exec with its Nth failure; how it ended, why it is bad
+ * (WHY, for F_BAD), its errno or signal (*CODE), and whether the exec
+ * completed with nothing failed (*DONE: the last N).
+ */
+static enum fault_end fault_run(const struct fault_case *c, int n, int *code,
+				bool *done, char *why, size_t size)
+{
+	struct sigaction sa = { .sa_handler = fault_alarm };
+	char path[64], nth[16];
+	bool seized = false, execd = false, hung = false;
+	int pipefd[2], st, err = 0;
+	long left = -1;
+	size_t len;
+	char *out;
+	pid_t pid;
+
+	*code = 0;
+	*done = false;
+	if (pipe2(pipefd, O_CLOEXEC))
+		exit(2);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		exit(2);
+	if (!pid) {
+		int in = open(c->in ? c->in : "/dev/null", O_RDONLY);
+		int outfd = open(TMP "/out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd = open("/proc/thread-self/fail-nth", O_WRONLY | O_CLOEXEC);
+
+		len = snprintf(nth, sizeof(nth), "%d", n);
+		if (in < 0 || outfd < 0 || fd < 0 || dup2(in, 0) < 0 ||
+		    dup2(outfd, 1) < 0 || ptrace(PTRACE_TRACEME, 0, NULL, NULL) ||
+		    raise(SIGSTOP))
+			_exit(126);
+		/* From here on, the Nth failure is armed: no more than the exec. */
+		if (write(fd, nth, len) != (ssize_t)len)
+			_exit(126);
+		execve(c->argv[0], c->argv, c->envp);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
+			_exit(125);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(FAULT_SECONDS);
+	for (;;) {
+		if (waitpid(pid, &st, 0) < 0) {
+			if (errno != EINTR)
+				exit(2);
+			hung = true;
+			kill(pid, SIGKILL);
+			continue;
+		}
+		if (!WIFSTOPPED(st))
+			break;
+		if (WSTOPSIG(st) == SIGSTOP && !seized) {
+			/* the child's own stop, before the exec */
+			seized = true;
+			ptrace(PTRACE_SETOPTIONS, pid, NULL,
+			       (void *)(PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL));
+			ptrace(PTRACE_CONT, pid, NULL, NULL);
+		} else if (st >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8)) {
+			char *v;
+
+			execd = true;
+			snprintf(path, sizeof(path), "/proc/%d/fail-nth", pid);
+			v = slurp(path, &len);
+			left = strtol(v, NULL, 10);
+			free(v);
+			*done = left > 0;
+			write_sysctl(path, "0");
+			ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		} else {
+			ptrace(PTRACE_CONT, pid, NULL, (void *)(long)WSTOPSIG(st));
+		}
+	}
+	alarm(0);
+	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(pipefd[0]);
+	if (hung) {
+		snprintf(why, size, "still running after %d s", FAULT_SECONDS);
+		return F_BAD;
+	}
+	if (!execd) {
+		if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGSEGV || WTERMSIG(st) == SIGKILL)) {
+			*code = WTERMSIG(st);
+			return F_KILLED;
+		}
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && err && err != ENOEXEC) {
+			*code = err;
+			return F_ERRNO;
+		}
+		if (err)
+			snprintf(why, size, "execve() failed: %s", strerror(err));
+		else if (WIFSIGNALED(st))
+			snprintf(why, size, "killed by signal %d before its exec completed",
+				 WTERMSIG(st));
+		else
+			snprintf(why, size, "wait status %#x before its exec completed", st);
+		return F_BAD;
+	}
+	out = slurp(TMP "/out", &len);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != c->status) {
+		snprintf(why, size, "ran, wait status %#x, want exit status %d",
+			 st, c->status);
+		free(out);
+		return F_BAD;
+	}
+	if (len != c->out_len || memcmp(out, c->out, len)) {
+		snprintf(why, size, "ran, printed %zu bytes, want %zu: \"%.60s\"",
+			 len, c->out_len, out);
+		free(out);
+		return F_BAD;
+	}
+	free(out);
+	return *done ? F_NONE : F_RAN;
+}
+
+/*
+ * fault_sites: the distinct places and ends seen for a case, with how
+ * many times each, as "#" lines.
+ */
+struct fault_seen {
+	char what[200];
+	int count;
+};
+
+static void fault_note(struct fault_seen *seen, int *nseen, const char *what)
+{
+	int i;
+
+	for (i = 0; i < *nseen; i++) {
+		if (!strcmp(seen[i].what, what)) {
+			seen[i].count++;
+			return;
+		}
+	}
+	if (*nseen == 64)
+		return;
+	snprintf(seen[i].what, sizeof(seen[i].what), "%s", what);
+	seen[i].count = 1;
+	(*nseen)++;
+}
+
+/* faults: every failure of C's exec, in turn; true if each ended well. */
+static bool faults(const struct fault_case *c, int kmsg)
+{
+	static struct fault_seen seen[64];
+	int n, code, nseen = 0, errnos = 0, killed = 0, ran = 0, bad = 0, i;
+	char site[160], why[160], what[200];
+	bool done = false;
+	enum fault_end e;
+
+	for (n = 1; n <= FAULT_MAX; n++) {
+		why[0] = '\0';
+		e = fault_run(c, n, &code, &done, why, sizeof(why));
+		fault_site(kmsg, site, sizeof(site));
+		if (!site[0])
+			snprintf(site, sizeof(site), "(not logged)");
+		if (e == F_BAD) {
+			bad++;
+			diag("%s, %s %d (%s): %s", c->name, done ? "with nothing failed, run" :
+			     "failure", n, site, why);
+		}
+		if (done)
+			break;
+		if (e == F_ERRNO) {
+			errnos++;
+			snprintf(what, sizeof(what), "%s -> %s", site,
+				 strerrorname_np(code));
+		} else if (e == F_KILLED) {
+			killed++;
+			snprintf(what, sizeof(what), "%s -> killed (SIG%s)", site,
+				 sigabbrev_np(code));
+		} else if (e == F_RAN) {
+			ran++;
+			snprintf(what, sizeof(what), "%s -> ran", site);
+		} else {
+			continue;
+		}
+		fault_note(seen, &nseen, what);
+	}
+	if (!done) {
+		diag("%s: still failing after %d failures", c->name, FAULT_MAX);
+		bad++;
+	}
+	diag("%s: %d failure points: %d errno, %d killed, %d ran on; %d bad",
+	     c->name, n - 1, errnos, killed, ran, bad);
+	for (i = 0; i < nseen; i++)
+		diag("  %3d x %s", seen[i].count, seen[i].what);
+	return !bad && n > 1;	/* n == 1: nothing could fail, nothing was tested */
+}
+
+#if defined(__x86_64__)
+static const unsigned char nop[] = { 0x90 };
+#elif defined(__aarch64__)
+static const unsigned char nop[] = { 0x1f, 0x20, 0x03, 0xd5 };
+#elif defined(__riscv)
+static const unsigned char nop[] = { 0x13, 0x00, 0x00, 0x00 };
+#endif
+
+/* write_nops: PATH, LEN bytes of no-ops, then TAIL (TAIL_LEN bytes). */
+static void write_nops(const char *path, size_t len, const void *tail, size_t tail_len)
+{
+	unsigned char *image = malloc(len + tail_len);
+	size_t i;
+
+	if (!image)
+		exit(2);
+	for (i = 0; i < len; i += sizeof(nop))
+		memcpy(image + i, nop, sizeof(nop));
+	memcpy(image + len, tail, tail_len);
+	write_file(path, image, len + tail_len, 0755);
+	free(image);
+}
+
+#define FAULT_ARGS 64
+
+static void fault_what(char *what, size_t size, const struct fault_case *c)
+{
+	snprintf(what, size,
+		 "fault injection: every failure of execve() of %s in turn ends in an errno, a kill or a correct run",
+		 c->name);
+}
+
+static void fault_checks(void)
+{
+	static char arg_text[FAULT_ARGS][72];
+	static char want_echo[FAULT_ARGS * 72 + 1];
+	char *tiny[] = { "./tiny.com", NULL };
+	char *empty[] = { "./*." KING, NULL };
+	char *calm_page[] = { TMP "/page*." KING, NULL };
+	char *pages[] = { TMP "/pages.com", NULL };
+	char *cat[] = { "./cat." KING, NULL };
+	char *echo[FAULT_ARGS + 2] = { "./echo.com" };
+	char *env[] = { "PATH=/bin", "A=1", "B=two words", NULL };
+	const struct fault_case cases[] = {
+		{ "tiny.com", tiny, env, NULL, 42, "", 0 },
+		{ "*." KING " (empty)", empty, env, NULL, 42, "", 0 },
+		{ "a calm image of a page, its epilogue on the next", calm_page,
+		  env, NULL, 42, "", 0 },
+		{ "a com image of four pages", pages, env, NULL, 42, "", 0 },
+		{ "echo.com with 64 arguments of 64 bytes", echo, env, NULL, 0,
+		  want_echo, 0 },
+		{ "cat." KING " copying 64 KiB through the heap", cat, env,
+		  TMP "/fault-in", 116, NULL, 64 * 1024 },
+	};
+	char what[160], *tiny_image;
+	struct fault_case c;
+	size_t i, len;
+	int kmsg;
+
+	if (access("/proc/self/fail-nth", F_OK)) {
+		skip("fault injection: every failure of execve() in turn ends in an errno, a kill or a correct run",
+		     "no CONFIG_FAULT_INJECTION in this kernel (the debug kernel has it)");
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fault_what(what, sizeof(what), &cases[i]);
+		if (wanted(what))
+			break;
+	}
+	if (i == sizeof(cases) / sizeof(cases[0]))
+		return;
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg < 0 || lseek(kmsg, 0, SEEK_END) < 0) {
+		diag("/dev/kmsg: %s", strerror(errno));
+		result(false, "fault injection: the kernel log can be read");
+		return;
+	}
+	if (!fault_setup(false)) {
+		result(false, "fault injection: failslab, fail_page_alloc and fail_usercopy set up");
+		fault_setup(true);
+		close(kmsg);
+		return;
+	}
+	tiny_image = slurp("tiny.com", &len);
+	write_nops(TMP "/page*." KING, 4096, "", 0);
+	write_nops(TMP "/pages.com", 4 * 4096 - len, tiny_image, len);
+	free(tiny_image);
+	want_echo[0] = '\0';
+	for (i = 0; i < FAULT_ARGS; i++) {
+		snprintf(arg_text[i], sizeof(arg_text[i]), "argument-%02zu-%053d", i, 0);
+		echo[i + 1] = arg_text[i];
+		strcat(want_echo, arg_text[i]);
+		strcat(want_echo, i + 1 < FAULT_ARGS ? " " : "\n");
+	}
+	write_file(TMP "/fault-in", data, 64 * 1024, 0644);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = cases[i];
+		if (c.out == want_echo)
+			c.out_len = strlen(want_echo);
+		if (!c.out)
+			c.out = data;
+		fault_what(what, sizeof(what), &c);
+		check(what, faults, &c, kmsg);
+	}
+	if (!fault_setup(true))
+		result(false, "fault injection: the settings put back");
+	close(kmsg);
+}
+
+/*
  * The series' kselftest (tools/testing/selftests/binfmt_com), one result
  * here for each of its cases, with what a failing case said above it.
  */
@@ -1220,6 +1715,7 @@ int main(int argc, char **argv)
 	else
 		skip("the modules: unloaded, reloaded, in use while an image runs",
 		     "the formats are built in");
+	fault_checks();
 	kselftest_checks();
 
 	printf("1..%d\n", tap_n);
