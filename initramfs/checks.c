@@ -36,6 +36,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
+
 #define KING "\u265a"
 #define TMP "/tmp/checks"
 
@@ -133,7 +135,7 @@ static char *slurp(const char *path, size_t *len)
 /* start: fork and execve ARGV as R says; the child's pid, or -1. */
 static pid_t start(char *const argv[], struct run *r)
 {
-	int pipefd[2], err = 0;
+	int pipefd[2];
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC))
@@ -161,17 +163,11 @@ static pid_t start(char *const argv[], struct run *r)
 			if (setrlimit(RLIMIT_STACK, &rl))
 				_exit(126);
 		}
-		execve(argv[0], argv, r->envp ? r->envp : default_env);
-		err = errno;
-		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
-			_exit(125);
-		_exit(127);
+		exec_or_report(argv[0], argv, r->envp ? r->envp : default_env,
+			       pipefd[1]);
 	}
 	close(pipefd[1]);
-	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(pipefd[0]);
-	r->err = err;
+	r->err = exec_errno(pipefd[0]);
 	return pid;
 }
 
@@ -978,11 +974,6 @@ static void fault_site(int kmsg, char *site, size_t size)
 	}
 }
 
-static void fault_alarm(int sig)
-{
-	(void)sig;
-}
-
 /*
  * fault_run: C's exec with its Nth failure; how it ended, why it is bad
  * (WHY, for F_BAD), its errno or signal (*CODE), and whether the exec
@@ -991,7 +982,6 @@ static void fault_alarm(int sig)
 static enum fault_end fault_run(const struct fault_case *c, int n, int *code,
 				bool *done, char *why, size_t size)
 {
-	struct sigaction sa = { .sa_handler = fault_alarm };
 	char path[64], nth[16];
 	bool seized = false, execd = false, hung = false;
 	int pipefd[2], st, err = 0;
@@ -1021,23 +1011,12 @@ static enum fault_end fault_run(const struct fault_case *c, int n, int *code,
 		/* From here on, the Nth failure is armed: no more than the exec. */
 		if (write(fd, nth, len) != (ssize_t)len)
 			_exit(126);
-		execve(c->argv[0], c->argv, c->envp);
-		err = errno;
-		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
-			_exit(125);
-		_exit(127);
+		exec_or_report(c->argv[0], c->argv, c->envp, pipefd[1]);
 	}
 	close(pipefd[1]);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(FAULT_SECONDS);
+	child_timer(FAULT_SECONDS);
 	for (;;) {
-		if (waitpid(pid, &st, 0) < 0) {
-			if (errno != EINTR)
-				exit(2);
-			hung = true;
-			kill(pid, SIGKILL);
-			continue;
-		}
+		hung |= wait_child(pid, &st);
 		if (!WIFSTOPPED(st))
 			break;
 		if (WSTOPSIG(st) == SIGSTOP && !seized) {
@@ -1062,9 +1041,7 @@ static enum fault_end fault_run(const struct fault_case *c, int n, int *code,
 		}
 	}
 	alarm(0);
-	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(pipefd[0]);
+	err = exec_errno(pipefd[0]);
 	if (hung) {
 		snprintf(why, size, "still running after %d s", FAULT_SECONDS);
 		return F_BAD;
