@@ -5,7 +5,7 @@
 VARIANT ?= modules
 S := scripts
 
-.PHONY: help run check quick review bench profile shell kernel menuconfig tree \
+.PHONY: help run check quick review bench profile fuzz shell kernel menuconfig tree \
 	patches programs module clean
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make review   the maintainer's checks: bisect builds, W=1, sparse, docs"
 	@echo "make bench    exec cost by format, host figures, plot (build/bench)"
 	@echo "make profile  where an exec's time goes in the kernel (ftrace; build/profile)"
+	@echo "make fuzz     random execs on the debug kernel (CASES=N or SECONDS=S, SEED=S)"
 	@echo "make shell    boot into a shell in the guest, with the programs in /progs"
 	@echo "make kernel   configure and build the kernel only"
 	@echo "make menuconfig  the kernel's menuconfig on the harness's build directory;"
@@ -72,6 +73,10 @@ bench:
 
 profile:
 	$(S)/profile
+
+fuzz:
+	$(S)/fuzz $(if $(CASES),--cases $(CASES)) $(if $(SECONDS),--seconds $(SECONDS)) \
+		$(if $(SEED),--seed $(SEED))
 
 patches:
 	$(S)/export-patches

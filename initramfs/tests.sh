@@ -139,6 +139,16 @@ elif wanted "order of formats"; then
 	misc_off
 fi
 
+# The fuzzer, where the kernel's checkers watch (the debug kernel, the
+# one with kmemleak): a few hundred cases, under a seed it prints.
+if [ ! -w "$kmemleak" ]; then
+	skip "fuzz: random execs of com and calm files" "on the debug kernel, under its checkers"
+elif wanted "fuzz"; then
+	flatcom-fuzz --cases "${FLATCOM_FUZZ_CASES:-200}" > "$tmp/fuzz" 2>&1
+	tap_relay "" < "$tmp/fuzz"
+	grep -q '^1\.\.1$' "$tmp/fuzz" || not_ok "fuzz: flatcom-fuzz ran to its end"
+fi
+
 if [ ! -w "$kmemleak" ]; then
 	skip "kmemleak: not in this kernel"
 elif wanted "kmemleak finds nothing after the tests"; then

@@ -148,6 +148,22 @@ job_status() {
 	job_rc=$(cat "$2" 2>/dev/null || echo none)
 }
 
+# variant_check VARIANT: VARIANT is a kernel configuration of the
+# harness (a fragment of kconfig-fragment/ that is not a part of others).
+variant_check() {
+	case "$1" in
+	base|arch-*|[0-9]*|*/*) die "$1 is not a variant: try modules, builtin or debug" ;;
+	esac
+	[ -f "$TOP/kconfig-fragment/$1.config" ] ||
+		die "no variant $1 (kconfig-fragment/$1.config): try modules, builtin or debug"
+}
+
+# console_clean LOG: no report of the kernel's own checkers on the
+# console (printed, with what follows each, if there is one).
+console_clean() {
+	! grep -E -A20 'BUG:|WARNING:|UBSAN:|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|lock held when returning|unreferenced object' "$1"
+}
+
 # obj_dir VARIANT: the O= directory of a kernel configuration.
 obj_dir() { echo "$BUILD/obj-$KNAME-$1"; }
 
