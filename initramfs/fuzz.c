@@ -114,7 +114,8 @@ static void make_deep(void)
 }
 
 static const char * const suffixes[] = {
-	".com", ".com", ".com", "." KING, "." KING, "." KING,
+	".com", ".com", ".com", ".com", ".com", ".com",
+	"." KING, "." KING, "." KING, "." KING, "." KING, "." KING,
 	".COM", ".Com", ".co", "com", "." "\xe2\x99", "." "\xe2", KING,
 	"." "\xe2\x99\x9b", ".com." KING, "." KING ".com", "." KING "x",
 	".com.", "", ".exe",
@@ -225,7 +226,7 @@ static void make_image(struct fcase *c)
 /*
  * Strings for argv or envp (NULL-terminated): mostly a few short ones,
  * at times hundreds or thousands (near the 2 MiB the default stack
- * allows), and in one case in sixteen one over MAX_ARG_STRLEN.
+ * allows), and in one list in 32 one over MAX_ARG_STRLEN.
  */
 static char **make_strings(struct fcase *c, bool env)
 {
@@ -235,7 +236,7 @@ static char **make_strings(struct fcase *c, bool env)
 	count = r < 6 ? below(8) : r < 9 ? below(300) : below(3000);
 	if (!env && count == 0 && below(2))
 		count = 1;
-	if (count && below(16) == 0)
+	if (count && below(32) == 0)
 		too_long = below(count);
 	v = calloc(count + 1, sizeof(*v));
 	if (!v)
