@@ -5,14 +5,13 @@
 #   flatcom=run    run tiny.com and *.<king> and show their exit statuses
 #   flatcom=test   run the in-guest test suite (/tests.sh); with
 #                  flatcom.filter=WORD only the tests whose name has WORD,
-#                  with flatcom.storm=N a storm of N execs in the kselftest
+#                  with flatcom.storm=N a storm of N execs in the kselftest,
+#                  with flatcom.cases=N, .seconds=S, .seed=S or .case=K
+#                  those of the fuzzer (scripts/fuzz)
 #   flatcom=shell  an interactive shell in /progs
 #   flatcom=probe  nothing: scripts/accel only checks that init starts
 #   flatcom=bench  time the programs of /bench (flatcom.rounds=R and
 #                  flatcom.execs=N: see /bin/bench), print their CSV
-#   flatcom=fuzz   random execs (/bin/flatcom-fuzz: flatcom.cases=N or
-#                  flatcom.seconds=S, flatcom.seed=S, flatcom.case=K),
-#                  then a kmemleak scan (scripts/fuzz runs this)
 #   flatcom=profile where the kernel spends an exec of each program of
 #                  /bench (flatcom.rounds=R, flatcom.execs=N; see
 #                  /profile.sh)
@@ -57,10 +56,7 @@ mode="test"
 rounds=21
 execs=200
 filter=
-cases=
-seconds=
-seed=
-case_k=
+fuzz_args=
 read -r cmdline < /proc/cmdline
 for arg in $cmdline; do
 	case "$arg" in
@@ -69,12 +65,12 @@ for arg in $cmdline; do
 	flatcom.execs=*) execs=${arg#flatcom.execs=} ;;
 	flatcom.filter=*) filter=${arg#flatcom.filter=} ;;
 	flatcom.storm=*) export BINFMT_COM_STORM_EXECS="${arg#flatcom.storm=}" ;;
-	flatcom.cases=*) cases=${arg#flatcom.cases=}; export FLATCOM_FUZZ_CASES="$cases" ;;
-	flatcom.seconds=*) seconds=${arg#flatcom.seconds=} ;;
-	flatcom.seed=*) seed=${arg#flatcom.seed=} ;;
-	flatcom.case=*) case_k=${arg#flatcom.case=} ;;
+	flatcom.cases=*|flatcom.seconds=*|flatcom.seed=*|flatcom.case=*)
+		a=${arg#flatcom.}
+		fuzz_args="$fuzz_args --${a%%=*} ${a#*=}" ;;
 	esac
 done
+export FLATCOM_FUZZ_ARGS="$fuzz_args"
 
 # What the timings of bench and profile are taken with, at the start and
 # (clock_report end) after them: the kernel may change its clock on the way.
@@ -125,33 +121,6 @@ profile)
 	sh /profile.sh "$rounds" "$execs" "$@"
 	status=$?
 	clock_report end
-	verdict "$status"
-	;;
-fuzz)
-	k=/sys/kernel/debug/kmemleak
-	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-	[ ! -w "$k" ] || echo clear > "$k"
-	set -- --cases "${cases:-1000}"
-	[ -z "$seconds" ] || set -- --seconds "$seconds"
-	[ -z "$seed" ] || set -- "$@" --seed "$seed"
-	[ -z "$case_k" ] || set -- "$@" --case "$case_k"
-	flatcom-fuzz "$@"
-	status=$?
-	if [ -w "$k" ]; then
-		# Leaks show after two scans, of objects over 5 s old.
-		sleep 6
-		echo scan > "$k"
-		echo scan > "$k"
-		if [ -s "$k" ]; then
-			echo "fuzz: kmemleak reports leaks:"
-			cat "$k"
-			status=1
-		else
-			echo "fuzz: kmemleak finds nothing"
-		fi
-	else
-		echo "fuzz: no kmemleak in this kernel (the debug kernel has it)"
-	fi
 	verdict "$status"
 	;;
 shell)
