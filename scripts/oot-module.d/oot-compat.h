@@ -21,9 +21,11 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/user_namespace.h>
+#include <linux/version.h>
 #include <linux/xattr.h>
 #include <asm/elf.h>
 #include <asm/unistd.h>
@@ -216,14 +218,38 @@ static inline unsigned long flat_com_oot_align_stack(unsigned long sp)
 }
 #define arch_align_stack flat_com_oot_align_stack
 
-/* set_personality_64bit() of arch/x86/kernel/process_64.c. */
+/*
+ * Before FOP_HUGE_PAGES (6.12), is_file_hugepages() compared the file's
+ * operations with symbols that are not exported. A file of hugetlbfs,
+ * and a SysV segment on huge pages, have an inode of hugetlbfs.
+ */
+#if defined(CONFIG_HUGETLBFS) && !defined(FOP_HUGE_PAGES)
+#include <linux/hugetlb.h>
+#include <linux/magic.h>
+
+static inline bool flat_com_oot_file_hugepages(struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == HUGETLBFS_MAGIC;
+}
+#define is_file_hugepages flat_com_oot_file_hugepages
+#endif
+
+/*
+ * set_personality_64bit() of arch/x86/kernel/process_64.c. Before 6.4,
+ * mm->context.flags was a mask, and this function set it to the one flag.
+ */
 static inline void flat_com_oot_personality_64bit(void)
 {
 	clear_thread_flag(TIF_ADDR32);
 	task_pt_regs(current)->orig_ax = __NR_execve;
 	current_thread_info()->status &= ~TS_COMPAT;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	if (current->mm)
 		__set_bit(MM_CONTEXT_HAS_VSYSCALL, &current->mm->context.flags);
+#else
+	if (current->mm)
+		current->mm->context.flags = MM_CONTEXT_HAS_VSYSCALL;
+#endif
 	current->personality &= ~READ_IMPLIES_EXEC;
 }
 #define set_personality_64bit flat_com_oot_personality_64bit
