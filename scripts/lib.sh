@@ -242,6 +242,29 @@ series_hash() {
 	(cd "$TOP/patches" && cat series "${files[@]}") | sha256sum | cut -c1-16
 }
 
+# series_c BASE HEAD: the kernel's C files the series changes between
+# BASE and HEAD in the kernel tree (not those of tools/).
+series_c() { kgit diff --name-only "$1" "$2" -- '*.c' | grep -v '^tools/' || true; }
+
+# series_object F: the object kbuild compiles the series' C file F into;
+# the KUnit tests are #included by the loader they test.
+series_object() {
+	case "$1" in
+	fs/tests/binfmt_flat_com_kunit.c) echo fs/binfmt_flat_com.o ;;
+	*) echo "${1%.c}.o" ;;
+	esac
+}
+
+# builds TREE OBJ O: the configuration in OBJ builds the object O of the
+# source TREE (its Makefile line, obj-$(CONFIG_X) += O, has X set); a
+# stale O of another configuration may be there too.
+builds() {
+	local sym o=$3
+	sym=$(sed -n "s/^obj-\\\$(CONFIG_\([A-Z0-9_]*\))[[:space:]]*+=[[:space:]]*${o##*/}\$/\1/p" \
+		"$1/${o%/*}/Makefile" | head -1)
+	[ -n "$sym" ] && grep -Eq "^CONFIG_$sym=[ym]$" "$2/.config"
+}
+
 # git in the kernel tree, with an identity if the tree has none, and
 # without the descriptors of our locks: a "git gc --auto" that git
 # leaves running in the background must not hold them.
