@@ -817,7 +817,10 @@ static void module_checks(void)
  * and the second fault succeeds). Never ENOEXEC: a format whose
  * allocation fails must not pass the file on as not its own. KASAN,
  * lockdep and the console scan of the harness catch the rest, kmemleak
- * the leaks (at the end of tests.sh).
+ * the leaks (at the end of tests.sh). And the commit charge of the
+ * overcommit policy (Committed_AS) must be where it was once the child
+ * is gone, whichever way it ended: what an exec charges, the teardown
+ * of its mm takes back, no less and no more.
  *
  * The child stops at its exec event (PTRACE_O_TRACEEXEC: nothing is
  * allocated for that stop), where the exec is complete: its fail-nth
@@ -1121,6 +1124,25 @@ static void fault_note(struct fault_seen *seen, int *nseen, const char *what)
 	(*nseen)++;
 }
 
+/*
+ * committed_kb: Committed_AS of /proc/meminfo. A uniprocessor kernel
+ * prints the counter as it is, so one that went below zero reads as a
+ * huge unsigned number: taken back as the negative one it is.
+ */
+static long committed_kb(void)
+{
+	size_t len;
+	char *m = slurp("/proc/meminfo", &len), *p;
+	long kb;
+
+	p = strstr(m, "Committed_AS:");
+	if (!p)
+		exit(2);
+	kb = (long)strtoul(p + strlen("Committed_AS:"), NULL, 10);
+	free(m);
+	return kb;
+}
+
 /* faults: every failure of C's exec, in turn; true if each ended well. */
 static bool faults(const struct fault_case *c, int kmsg)
 {
@@ -1129,13 +1151,22 @@ static bool faults(const struct fault_case *c, int kmsg)
 	char site[160], why[160], what[200];
 	bool done = false;
 	enum fault_end e;
+	long before, after;
 
 	for (n = 1; n <= FAULT_MAX; n++) {
 		why[0] = '\0';
+		before = committed_kb();
 		e = fault_run(c, n, &code, &done, why, sizeof(why));
 		fault_site(kmsg, site, sizeof(site));
 		if (!site[0])
 			snprintf(site, sizeof(site), "(not logged)");
+		after = committed_kb();
+		if (e != F_BAD && after != before) {
+			snprintf(why, sizeof(why),
+				 "the commit charge moved by %+ld kB (Committed_AS %ld kB before)",
+				 after - before, before);
+			e = F_BAD;
+		}
 		if (e == F_BAD) {
 			bad++;
 			diag("%s, %s %d (%s): %s", c->name, done ? "with nothing failed, run" :
