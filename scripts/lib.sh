@@ -235,11 +235,33 @@ series_version() {
 		"$(cover_letter)" 2>/dev/null || true
 }
 
-# A hash of the series as it is in patches/ now.
+# series_patch P: the file of the series' patch P for the tree of
+# $KVER: its backport, patches/$KVER/P, where the series' base needs
+# one (a patch that does not apply there even with git am --3way, as
+# the stable trees take them), else patches/P.
+series_patch() {
+	if [ "$KVER" != "$SERIES_KVER" ] && [ -f "$TOP/patches/$KVER/$1" ]; then
+		echo "$TOP/patches/$KVER/$1"
+	else
+		echo "$TOP/patches/$1"
+	fi
+}
+
+# backports [KVER]: the backports in patches/KVER/ (of every version
+# without KVER), a path under patches/ a line.
+backports() {
+	(cd "$TOP/patches" && for f in "${1:-*}"/[0-9]*.patch; do
+		[ ! -f "$f" ] || echo "$f"
+	done)
+}
+
+# A hash of the series as it is in patches/ now, for the tree of $KVER.
 series_hash() {
 	local files
 	mapfile -t files < <(series_patches)
-	(cd "$TOP/patches" && cat series "${files[@]}") | sha256sum | cut -c1-16
+	(cd "$TOP/patches" && cat series "${files[@]}"
+	 [ "$KVER" = "$SERIES_KVER" ] || backports "$KVER" | while read -r f; do cat "$f"; done) |
+		sha256sum | cut -c1-16
 }
 
 # series_c BASE HEAD: the kernel's C files the series changes between
@@ -256,13 +278,27 @@ series_object() {
 }
 
 # builds TREE OBJ O: the configuration in OBJ builds the object O of the
-# source TREE (its Makefile line, obj-$(CONFIG_X) += O, has X set); a
-# stale O of another configuration may be there too.
+# source TREE: the Makefile line that lists O, continued lines joined,
+# assigns to a list-y (obj-y, or mm's mmu-y that obj-y takes) or to a
+# list-$(CONFIG_X) with X set. A stale O of another configuration may
+# be there too.
 builds() {
-	local sym o=$3
-	sym=$(sed -n "s/^obj-\\\$(CONFIG_\([A-Z0-9_]*\))[[:space:]]*+=[[:space:]]*${o##*/}\$/\1/p" \
-		"$1/${o%/*}/Makefile" | head -1)
-	[ -n "$sym" ] && grep -Eq "^CONFIG_$sym=[ym]$" "$2/.config"
+	local lhs sym o=$3
+	lhs=$(awk -v o="${o##*/}" '
+		{ line = line " " $0 }
+		/\\$/ { sub(/\\$/, "", line); next }
+		{
+			n = split(line, w, /[ \t:+]*=[ \t]*|[ \t]+/)
+			for (i = 2; i <= n; i++)
+				if (w[i] == o) { print w[1] == "" ? w[2] : w[1]; exit }
+			line = ""
+		}' "$1/${o%/*}/Makefile")
+	case "$lhs" in
+	*-y) return 0 ;;
+	*-\$\(CONFIG_*\)) sym=${lhs#*-\$(CONFIG_}; sym=${sym%)} ;;
+	*) return 1 ;;
+	esac
+	grep -Eq "^CONFIG_$sym=[ym]$" "$2/.config"
 }
 
 # git in the kernel tree, with an identity if the tree has none, and
