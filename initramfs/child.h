@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the in-guest programs (checks.c, fuzz.c) do with a child that
+ * What the in-guest programs (checks.c, fuzz.c, race.c) do with a child that
  * runs an image: the child reports a failed execve() through a pipe,
  * and the parent waits for it with a time limit.
  */

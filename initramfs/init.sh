@@ -7,7 +7,8 @@
 #                  flatcom.filter=WORD only the tests whose name has WORD,
 #                  with flatcom.storm=N a storm of N execs in the kselftest,
 #                  with flatcom.cases=N, .seconds=S, .seed=S or .case=K
-#                  those of the fuzzer (scripts/fuzz)
+#                  those of the fuzzer (scripts/fuzz), with
+#                  flatcom.race=S the concurrency check for S seconds
 #   flatcom=shell  an interactive shell in /progs
 #   flatcom=probe  nothing: scripts/accel only checks that init starts
 #   flatcom=bench  time the programs of /bench (flatcom.rounds=R and
@@ -65,6 +66,7 @@ for arg in $cmdline; do
 	flatcom.execs=*) execs=${arg#flatcom.execs=} ;;
 	flatcom.filter=*) filter=${arg#flatcom.filter=} ;;
 	flatcom.storm=*) export BINFMT_COM_STORM_EXECS="${arg#flatcom.storm=}" ;;
+	flatcom.race=*) export FLATCOM_RACE_SECONDS="${arg#flatcom.race=}" ;;
 	flatcom.cases=*|flatcom.seconds=*|flatcom.seed=*|flatcom.case=*)
 		a=${arg#flatcom.}
 		fuzz_args="$fuzz_args --${a%%=*} ${a#*=}" ;;

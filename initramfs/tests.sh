@@ -151,6 +151,17 @@ elif wanted "fuzz"; then
 	grep -q '^1\.\.1$' "$tmp/fuzz" || not_ok "fuzz: flatcom-fuzz ran to its end"
 fi
 
+# Concurrency, where the formats are modules under the kernel's checkers
+# (the debug kernel): execs of both formats on each CPU while the
+# modules are removed and inserted again, for 10 s (flatcom.race=S).
+if [ ! -w "$kmemleak" ] || [ "$kind" != modules ]; then
+	skip "race: execs on every CPU while the modules come and go" "on the debug kernel, under its checkers"
+elif wanted "race"; then
+	flatcom-race --seconds "${FLATCOM_RACE_SECONDS:-10}" > "$tmp/race" 2>&1
+	tap_relay "" < "$tmp/race"
+	grep -q '^1\.\.[0-9]' "$tmp/race" || not_ok "race: flatcom-race ran to its end"
+fi
+
 # Whatever the filter: a leak is the run's, not one test's.
 if [ ! -w "$kmemleak" ]; then
 	skip "kmemleak: not in this kernel"
