@@ -152,10 +152,14 @@ elif wanted "fuzz"; then
 fi
 
 # Concurrency, where the formats are modules under the kernel's checkers
-# (the debug kernel): execs of both formats on each CPU while the
-# modules are removed and inserted again, for 10 s (flatcom.race=S).
+# (the debug kernel) and there are CPUs to race on: execs of both formats
+# on each CPU while the modules are removed and inserted again, for 10 s
+# (flatcom.race=S). scripts/check boots the debug kernel on two CPUs.
+cpus=$(grep -c '^processor' /proc/cpuinfo)
 if [ ! -w "$kmemleak" ] || [ "$kind" != modules ]; then
 	skip "race: execs on every CPU while the modules come and go" "on the debug kernel, under its checkers"
+elif [ "$cpus" -lt 2 ]; then
+	skip "race: execs on every CPU while the modules come and go" "one CPU here: scripts/boot --cpus 2 debug (as scripts/check boots it)"
 elif wanted "race"; then
 	flatcom-race --seconds "${FLATCOM_RACE_SECONDS:-10}" > "$tmp/race" 2>&1
 	tap_relay "" < "$tmp/race"

@@ -250,8 +250,11 @@ series_patch() {
 # backports [KVER]: the backports in patches/KVER/ (of every version
 # without KVER), a path under patches/ a line.
 backports() {
-	(cd "$TOP/patches" && for f in "${1:-*}"/[0-9]*.patch; do
-		[ ! -f "$f" ] || echo "$f"
+	local f
+	(cd "$TOP/patches" && for f in */[0-9]*.patch; do
+		[ -f "$f" ] || continue
+		[ -z "${1:-}" ] || [ "${f%%/*}" = "$1" ] || continue
+		echo "$f"
 	done)
 }
 
