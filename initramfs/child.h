@@ -2,7 +2,8 @@
 /*
  * What the in-guest programs (checks.c, fuzz.c, race.c) do with a child that
  * runs an image: the child reports a failed execve() through a pipe,
- * and the parent waits for it with a time limit.
+ * and the parent waits for it with a time limit. And the generator that
+ * makes fuzz.c's and race.c's runs reproducible from their seed.
  */
 #ifndef FLATCOM_CHILD_H
 #define FLATCOM_CHILD_H
@@ -10,9 +11,20 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* splitmix64: the next number of the sequence in *STATE. */
+static inline uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
 
 /* In the child: execve(), or its errno written to FD and exit 127. */
 static inline void __attribute__((noreturn))
